@@ -1,0 +1,1 @@
+"""optjob-sdk: a typed SDK for Amazon SageMaker AI inference-optimization jobs."""

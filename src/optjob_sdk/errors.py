@@ -1,0 +1,169 @@
+"""The exception hierarchy: every error the SDK raises derives from :class:`OptjobError`.
+
+Raw botocore and tenacity exceptions never leave the public API; where one caused an SDK
+error it is kept as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from optjob_sdk.models import DescribeOptimizationJobResponse
+
+__all__ = [
+    "ConnectionFailedError",
+    "FieldError",
+    "JobAlreadyExistsError",
+    "JobFailedError",
+    "JobNotFoundError",
+    "JobStoppedError",
+    "OptjobError",
+    "PaginationError",
+    "ResourceLimitExceededError",
+    "ServiceError",
+    "ThrottlingError",
+    "ValidationError",
+    "WaitTimeoutError",
+]
+
+
+class OptjobError(Exception):
+    """Base class of every exception raised by optjob-sdk."""
+
+
+@attrs.frozen
+class FieldError:
+    """One broken constraint: where (a snake_case field path) and what.
+
+    ``path`` is empty for a problem with the request as a whole.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ValidationError(OptjobError, ValueError):
+    """A model or request breaks the service's constraints; nothing was sent.
+
+    ``errors`` lists every problem found, each with its field path in snake_case
+    (``output_config.s3_output_location``).
+    """
+
+    def __init__(self, errors: Iterable[FieldError], *, subject: str = "request") -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        count = len(self.errors)
+        head = f"{count} problem{'s' if count != 1 else ''} in the {subject}"
+        lines = "\n".join(f"  - {error}" for error in self.errors)
+        super().__init__(f"{head}:\n{lines}" if lines else head)
+
+
+class ServiceError(OptjobError):
+    """The service answered with an error.
+
+    Carries the service's ``code`` and ``message``, the ``request_id`` to quote to AWS
+    support and the ``http_status``; botocore's ``ClientError`` is the ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        request_id: str | None = None,
+        http_status: int | None = None,
+        operation: str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.http_status = http_status
+        self.operation = operation
+        parts = [f"{code}: {message}" if code else message]
+        details = []
+        if operation:
+            details.append(f"operation {operation}")
+        if http_status is not None:
+            details.append(f"HTTP {http_status}")
+        if request_id:
+            details.append(f"request id {request_id}")
+        if details:
+            parts.append(f"({', '.join(details)})")
+        super().__init__(" ".join(parts))
+
+
+class JobNotFoundError(ServiceError):
+    """The service knows no optimization job of that name (ResourceNotFound)."""
+
+
+class JobAlreadyExistsError(ServiceError):
+    """A job of that name exists already (ResourceInUse)."""
+
+
+class ResourceLimitExceededError(ServiceError):
+    """An account quota was reached (ResourceLimitExceeded)."""
+
+
+class ThrottlingError(ServiceError):
+    """The service kept throttling the calls after every retry."""
+
+
+class ConnectionFailedError(ServiceError):
+    """The endpoint could not be reached, or stopped answering, after every retry."""
+
+    def __init__(self, message: str, *, endpoint: str | None = None, operation: str | None = None):
+        self.endpoint = endpoint
+        super().__init__(message, code="ConnectionFailed", operation=operation)
+
+
+class PaginationError(OptjobError):
+    """The service's pagination misbehaved (a repeated ``NextToken``)."""
+
+
+class JobFailedError(OptjobError):
+    """``wait`` saw the job reach FAILED. ``job`` is its last description."""
+
+    def __init__(self, job: DescribeOptimizationJobResponse) -> None:
+        self.job = job
+        self.failure_reason: str | None = job.failure_reason
+        reason = self.failure_reason or "no reason given"
+        super().__init__(f"optimization job {job.optimization_job_name!r} FAILED: {reason}")
+
+
+class JobStoppedError(OptjobError):
+    """``wait`` saw the job reach STOPPED. ``job`` is its last description."""
+
+    def __init__(self, job: DescribeOptimizationJobResponse) -> None:
+        self.job = job
+        super().__init__(f"optimization job {job.optimization_job_name!r} was STOPPED")
+
+
+class WaitTimeoutError(OptjobError, TimeoutError):
+    """``wait`` reached its deadline while the job was still running.
+
+    The job goes on running on the service; ``last_job`` is its last description
+    (``None`` if no description was ever received).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        timeout: float,
+        last_job: DescribeOptimizationJobResponse | None,
+    ) -> None:
+        self.name = name
+        self.timeout = timeout
+        self.last_job = last_job
+        status = str(last_job.optimization_job_status) if last_job is not None else "unknown"
+        super().__init__(
+            f"gave up waiting for optimization job {name!r} after {timeout:g}s "
+            f"(last status {status}); the job is still running on the service. "
+            f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
+        )
+
