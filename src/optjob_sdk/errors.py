@@ -86,7 +86,7 @@ class ServiceError(OptjobError):
         self.http_status = http_status
         self.operation = operation
         parts = [f"{code}: {message}" if code else message]
-        details = []
+        details: list[str] = []
         if operation:
             details.append(f"operation {operation}")
         if http_status is not None:
@@ -166,4 +166,3 @@ class WaitTimeoutError(OptjobError, TimeoutError):
             f"(last status {status}); the job is still running on the service. "
             f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
         )
-
