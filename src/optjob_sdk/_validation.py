@@ -187,4 +187,3 @@ def check(model: object) -> list[FieldError]:
     checker = _Checker()
     checker.structure(model, "")
     return checker.errors
-

@@ -81,6 +81,10 @@ def _enum_hook(enum: type[Enum]) -> Any:
     return structure
 
 
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
 def _structure_datetime(value: Any, _: Any) -> datetime:
     # boto3 hands over datetimes; raw service JSON (and our example files) carry epoch
     # seconds; ISO strings come from YAML/JSON files people write.
@@ -97,14 +101,17 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     for enum in _ENUMS:
         converter.register_structure_hook(enum | str, _enum_hook(enum))
+        # Fields are typed `Enum | str` (optionally `| None`): send plain strings.
+        converter.register_unstructure_hook(enum | str, _plain)
+        converter.register_unstructure_hook(enum | str | None, _plain)
     converter.register_unstructure_hook_func(
-        lambda cls: isinstance(cls, type) and issubclass(cls, Enum),
-        lambda member: member.value,
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _plain
     )
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime, lambda value: value)
     converter.register_structure_hook(EnvironmentMap, lambda value, _: EnvironmentMap(value))
     converter.register_unstructure_hook(EnvironmentMap, EnvironmentMap.to_dict)
+
     # Factories, not eager registrations: a class's hook is made when first needed, after
     # every other hook is in place, so nested models get their renames too.
     def unstructure_factory(cls: type[Any]) -> Any:
@@ -182,4 +189,3 @@ def validate(model: object) -> None:
     errors = check(model)
     if errors:
         raise ValidationError(errors, subject=shape_of(type(model)).name)
-
