@@ -41,7 +41,7 @@ def tests_oldest(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[-1])
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over everything."""
-    session.install("ruff")
+    session.install("ruff==0.17.6")  # the same ruff as the generator's
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 

@@ -330,8 +330,10 @@ class Generator:
                 arg = f"{enum} | str"
                 body = ""
             out += ["", ""]
-            signature = f"value: {arg}) -> {ptype}" if required else (
-                f"value: {arg} | None) -> {ptype} | None"
+            signature = (
+                f"value: {arg}) -> {ptype}"
+                if required
+                else (f"value: {arg} | None) -> {ptype} | None")
             )
             out.append(f"def {fn}({signature}:")
             if not required:
@@ -368,9 +370,7 @@ class Generator:
         out += docstring(doc, "    ")
         out.append("")
         union = ", union=True" if shape.metadata.get("union") else ""
-        out.append(
-            f'    __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("{shape.name}"{union})'
-        )
+        out.append(f'    __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("{shape.name}"{union})')
         if shape.members:
             out.append("")
         for wire, child in shape.members.items():
