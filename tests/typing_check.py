@@ -1,0 +1,57 @@
+"""Static checks of the public API's types: mypy --strict and pyright read this file.
+
+It is never run; every ``assert_type`` must hold for both checkers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from typing_extensions import assert_type
+
+import optjob_sdk
+from optjob_sdk import (
+    CreateOptimizationJobRequest,
+    DescribeOptimizationJobResponse,
+    EnvironmentMap,
+    FieldError,
+    InstanceType,
+    JobStatus,
+    ModelQuantizationConfig,
+    OptimizationConfig,
+    OptimizationVpcConfig,
+    Tag,
+    ValidationError,
+    from_dict,
+    to_dict,
+    validate,
+)
+
+
+def models(job: DescribeOptimizationJobResponse) -> None:
+    assert_type(job.optimization_job_name, str)
+    assert_type(job.optimization_job_status, JobStatus | str)
+    assert_type(job.deployment_instance_type, InstanceType | str)
+    assert_type(job.creation_time, datetime)
+    assert_type(job.optimization_end_time, datetime | None)
+    assert_type(job.optimization_configs, tuple[OptimizationConfig, ...])
+    assert_type(job.optimization_environment, EnvironmentMap | None)
+    assert_type(job.failure_reason, str | None)
+    vpc = OptimizationVpcConfig(security_group_ids=["sg-1"], subnets=("subnet-1",))
+    assert_type(vpc.subnets, tuple[str, ...])
+    config = ModelQuantizationConfig(override_environment={"OPTION_QUANTIZE": "awq"})
+    assert_type(config.override_environment, EnvironmentMap | None)
+    assert_type(Tag(key="k", value="v").key, str)
+
+
+def converter(data: dict[str, Any]) -> None:
+    assert_type(from_dict(CreateOptimizationJobRequest, data), CreateOptimizationJobRequest)
+    assert_type(to_dict(Tag(key="k", value="v")), dict[str, Any])
+    assert_type(validate(Tag(key="k", value="v")), None)
+
+
+def errors(error: ValidationError) -> None:
+    assert_type(error.errors, tuple[FieldError, ...])
+    assert_type(error.errors[0].path, str)
+    assert_type(optjob_sdk.InstanceType, type[InstanceType])
