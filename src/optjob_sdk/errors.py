@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from optjob_sdk.models import DescribeOptimizationJobResponse
 
 __all__ = [
+    "ConfigurationError",
     "ConnectionFailedError",
     "FieldError",
     "JobAlreadyExistsError",
@@ -25,6 +26,7 @@ __all__ = [
     "PaginationError",
     "ResourceLimitExceededError",
     "ServiceError",
+    "ServiceValidationError",
     "ThrottlingError",
     "ValidationError",
     "WaitTimeoutError",
@@ -166,3 +168,20 @@ class WaitTimeoutError(OptjobError, TimeoutError):
             f"(last status {status}); the job is still running on the service. "
             f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
         )
+
+
+class ServiceValidationError(ServiceError):
+    """The service refused the request as invalid (``ValidationException``).
+
+    Client-side validation (:class:`ValidationError`) catches every constraint of the
+    service model before sending; this is the service's own, server-side verdict (rules
+    the model cannot express, such as combinations of techniques or an unknown role).
+    """
+
+
+class ConfigurationError(OptjobError):
+    """The local AWS setup is incomplete or broken: no credentials, no region, a missing profile.
+
+    Raised instead of botocore's ``NoCredentialsError``/``NoRegionError`` (kept as
+    ``__cause__``); nothing reached the service.
+    """

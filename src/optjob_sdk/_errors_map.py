@@ -1,0 +1,204 @@
+"""botocore's exceptions mapped onto the SDK's hierarchy, so that none of them leaks out.
+
+botocore is imported inside the functions: they only run once a boto3 client exists (and so
+botocore is loaded already), and this module must stay importable without paying for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, Final
+
+from optjob_sdk.errors import (
+    ConfigurationError,
+    ConnectionFailedError,
+    FieldError,
+    JobAlreadyExistsError,
+    JobNotFoundError,
+    OptjobError,
+    ResourceLimitExceededError,
+    ServiceError,
+    ServiceValidationError,
+    ThrottlingError,
+    ValidationError,
+)
+
+__all__ = ["THROTTLING_CODES", "error_class_for", "is_transient", "map_error"]
+
+#: The error codes AWS services use for throttling (botocore's own retry table plus
+#: SageMaker's spellings). All map to :class:`ThrottlingError`.
+THROTTLING_CODES: Final = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+
+_BY_CODE: Final[Mapping[str, type[ServiceError]]] = {
+    "ResourceNotFound": JobNotFoundError,
+    "ResourceNotFoundException": JobNotFoundError,
+    "ResourceInUse": JobAlreadyExistsError,
+    "ResourceInUseException": JobAlreadyExistsError,
+    "ResourceLimitExceeded": ResourceLimitExceededError,
+    "ValidationException": ServiceValidationError,
+    "ValidationError": ServiceValidationError,
+    **dict.fromkeys(THROTTLING_CODES, ThrottlingError),
+}
+
+#: botocore exception class names that mean the local AWS setup is broken.
+_CONFIGURATION: Final = frozenset(
+    {
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "CredentialRetrievalError",
+        "UnknownCredentialError",
+        "NoRegionError",
+        "ProfileNotFound",
+        "ConfigNotFound",
+        "ConfigParseError",
+        "InvalidConfigError",
+        "NoAuthTokenError",
+        "TokenRetrievalError",
+        "SSOError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+        "UnknownSignatureVersionError",
+        "InvalidRegionError",
+    }
+)
+
+_CONFIGURATION_HINT: Final = (
+    "configure credentials and a region the way boto3 reads them (environment variables "
+    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, ~/.aws/config, an instance "
+    "role), or pass region_name=/session= to OptimizationJobClient"
+)
+
+
+def error_class_for(code: str, http_status: int | None = None) -> type[ServiceError]:
+    """The SDK class for a service error code (``ServiceError`` for codes it doesn't know)."""
+    cls = _BY_CODE.get(code)
+    if cls is not None:
+        return cls
+    if http_status == 429:
+        return ThrottlingError
+    return ServiceError
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a mapped error is worth retrying: throttling, 5xx, a dropped connection."""
+    if isinstance(error, (ThrottlingError, ConnectionFailedError)):
+        return True
+    return (
+        isinstance(error, ServiceError)
+        and error.http_status is not None
+        and error.http_status >= 500
+    )
+
+
+def map_error(
+    error: BaseException,
+    *,
+    operation: str,
+    endpoint: str | None,
+    field_names: Mapping[str, str] | None = None,
+) -> OptjobError | None:
+    """The SDK error for a botocore exception, or ``None`` when it isn't botocore's.
+
+    The caller raises the result ``from error`` so the original stays as ``__cause__``.
+    """
+    # importlib: botocore ships no type information; its classes are only used here.
+    bx: Any = importlib.import_module("botocore.exceptions")
+
+    if isinstance(error, bx.ClientError):
+        return _client_error(error, operation)
+    if isinstance(error, bx.ParamValidationError):
+        return _param_validation_error(error, operation, field_names or {})
+    if isinstance(error, (bx.HTTPClientError, bx.ConnectionError)):
+        where = getattr(error, "kwargs", {}).get("endpoint_url") or endpoint or "the endpoint"
+        return ConnectionFailedError(
+            f"could not reach {where} for {operation} after every retry: {error}",
+            endpoint=str(where),
+            operation=operation,
+        )
+    if isinstance(error, bx.BotoCoreError):
+        name = type(error).__name__
+        if name in _CONFIGURATION:
+            return ConfigurationError(f"{error} ({operation}): {_CONFIGURATION_HINT}")
+        # Anything else botocore raises (an unparseable answer, a checksum mismatch) is a
+        # failed exchange with the service: report it as such, with botocore's words.
+        return ServiceError(str(error), code=name, operation=operation)
+    return None
+
+
+def _client_error(error: Any, operation: str) -> ServiceError:
+    response: Mapping[str, Any] = error.response or {}
+    details: Mapping[str, Any] = response.get("Error") or {}
+    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    code = str(details.get("Code") or "")
+    message = str(details.get("Message") or "") or str(error)
+    status_raw = metadata.get("HTTPStatusCode")
+    status = int(status_raw) if isinstance(status_raw, int) else None
+    request_id = metadata.get("RequestId") or None
+    cls = error_class_for(code, status)
+    return cls(
+        message,
+        code=code,
+        request_id=str(request_id) if request_id else None,
+        http_status=status,
+        operation=str(getattr(error, "operation_name", None) or operation),
+    )
+
+
+def _param_validation_error(
+    error: Any, operation: str, field_names: Mapping[str, str]
+) -> ValidationError:
+    # botocore's report: "Parameter validation failed:\n<one problem per line>", each line
+    # naming the parameter by its wire path ("StoppingCondition.MaxPendingTimeInSeconds").
+    report = str(getattr(error, "kwargs", {}).get("report") or error)
+    problems: list[FieldError] = []
+    for raw_line in report.splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("Parameter validation failed"):
+            continue
+        path = _wire_path(line, field_names)
+        problems.append(
+            FieldError(
+                path,
+                f"the installed botocore refuses this ({line}); its model of {operation} is "
+                "older than the one optjob-sdk checks against: upgrade boto3/botocore",
+            )
+        )
+    return ValidationError(problems or [FieldError("", report)], subject=f"{operation} request")
+
+
+def _wire_path(line: str, field_names: Mapping[str, str]) -> str:
+    marker = "parameter "
+    start = line.find(marker)
+    if start < 0:
+        return ""
+    rest = line[start + len(marker) :]
+    wire = rest.split(",", 1)[0].split(" ", 1)[0].strip()
+    parts: list[str] = []
+    for part in wire.split("."):
+        name, bracket, index = part.partition("[")
+        snake = field_names.get(name)
+        if snake is None:
+            # A map key (an environment variable name) or something botocore spells its
+            # own way: keep it as written.
+            parts.append(part)
+            continue
+        parts.append(snake + (bracket + index if bracket else ""))
+    return ".".join(parts)

@@ -1,0 +1,293 @@
+"""``OptimizationJobClient``: create, describe, list, wait, stop and delete optimization jobs.
+
+Every request is validated before anything is sent; every botocore exception is mapped onto
+the SDK's hierarchy (see ``docs/client.md``), the original kept as ``__cause__``.
+
+>>> from optjob_sdk import OptimizationJobClient
+>>> client = OptimizationJobClient(region_name="us-west-2")   # doctest: +SKIP
+>>> client.describe("llama3-8b-awq-2026-11-24").optimization_job_status  # doctest: +SKIP
+<JobStatus.COMPLETED: 'COMPLETED'>
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from optjob_sdk._client_compat import FIELD_NAMES, check_supported
+from optjob_sdk._errors_map import map_error
+from optjob_sdk._validation import check
+from optjob_sdk.converter import from_dict, to_dict, validate
+from optjob_sdk.enums import JobStatus, SortBy, SortOrder
+from optjob_sdk.errors import ValidationError
+from optjob_sdk.models import (
+    CreateOptimizationJobRequest,
+    CreateOptimizationJobResponse,
+    DeleteOptimizationJobRequest,
+    DescribeOptimizationJobRequest,
+    DescribeOptimizationJobResponse,
+    StopOptimizationJobRequest,
+)
+from optjob_sdk.paging import MAX_PAGE_SIZE, JobPager, RetryPolicy, list_request
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+__all__ = ["OptimizationJobClient", "RetryPolicy"]
+
+logger = logging.getLogger("optjob_sdk")
+
+_CREATE: Final = "CreateOptimizationJob"
+_DESCRIBE: Final = "DescribeOptimizationJob"
+_LIST: Final = "ListOptimizationJobs"
+_STOP: Final = "StopOptimizationJob"
+_DELETE: Final = "DeleteOptimizationJob"
+
+_NameRequest = type[
+    DescribeOptimizationJobRequest | StopOptimizationJobRequest | DeleteOptimizationJobRequest
+]
+
+
+class OptimizationJobClient:
+    """The SageMaker AI inference-optimization-job API, typed and validated.
+
+    Give it a boto3 SageMaker client (used as is: no event handler is registered on it and
+    its config is not changed), or a boto3 ``Session``, or a ``region_name``; with none,
+    it builds a client the way ``boto3.client("sagemaker")`` would (default session,
+    environment, ``~/.aws/config``). The boto3 client stays reachable as
+    :attr:`sagemaker_client`.
+
+    ``retry_policy`` (a :class:`RetryPolicy`) is how the SDK retries each page of
+    :meth:`list` on throttling, 5xx answers and dropped connections, on top of botocore's
+    own retries. ``create``, ``describe``, ``stop`` and ``delete`` rely on botocore's
+    retries alone (configure them on the boto3 client); :meth:`wait` has its own.
+
+    >>> import boto3
+    >>> sm = boto3.client("sagemaker", region_name="us-west-2",
+    ...                   aws_access_key_id="x", aws_secret_access_key="x")
+    >>> OptimizationJobClient(sm).sagemaker_client is sm
+    True
+    """
+
+    sagemaker_client: SageMakerClient
+    """The boto3 SageMaker client underneath (the escape hatch to the rest of the API)."""
+
+    def __init__(
+        self,
+        sagemaker_client: SageMakerClient | None = None,
+        *,
+        session: Any = None,
+        region_name: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        if sagemaker_client is not None:
+            if session is not None or region_name is not None:
+                raise TypeError(
+                    "pass either a sagemaker_client or session=/region_name=, not both: "
+                    "an existing client already has its session and region"
+                )
+            self.sagemaker_client = sagemaker_client
+        else:
+            self.sagemaker_client = _make_client(session, region_name)
+        self.retry_policy: RetryPolicy = retry_policy if retry_policy is not None else RetryPolicy()
+
+    def __repr__(self) -> str:
+        meta = self.sagemaker_client.meta
+        region = str(getattr(meta, "region_name", None))  # not in the stubs' ClientMeta
+        endpoint: str = meta.endpoint_url
+        return f"OptimizationJobClient(region={region!r}, endpoint={endpoint!r})"
+
+    # -- the operations ---------------------------------------------------------------
+
+    def create(self, request: CreateOptimizationJobRequest) -> CreateOptimizationJobResponse:
+        """Start an optimization job; returns its ARN.
+
+        Raises :class:`~optjob_sdk.ValidationError` (nothing sent) for any broken
+        constraint, or a member the installed botocore does not know yet;
+        :class:`~optjob_sdk.JobAlreadyExistsError` when the name is taken;
+        :class:`~optjob_sdk.ResourceLimitExceededError` at a quota.
+        """
+        validate(request)
+        name = request.optimization_job_name
+        check_supported(self.sagemaker_client.meta.service_model, _CREATE, request)
+        raw = self._call(
+            _CREATE, self.sagemaker_client.create_optimization_job, to_dict(request), name
+        )
+        return from_dict(CreateOptimizationJobResponse, raw)
+
+    def describe(self, name: str) -> DescribeOptimizationJobResponse:
+        """The job's full description. :class:`~optjob_sdk.JobNotFoundError` if there is none."""
+        _check_name(DescribeOptimizationJobRequest, name)
+        return self._describe_for_wait(name)
+
+    def list(
+        self,
+        *,
+        name_contains: str | None = None,
+        status: JobStatus | str | None = None,
+        optimization_contains: str | None = None,
+        creation_time_after: datetime | None = None,
+        creation_time_before: datetime | None = None,
+        last_modified_time_after: datetime | None = None,
+        last_modified_time_before: datetime | None = None,
+        sort_by: SortBy | str | None = None,
+        sort_order: SortOrder | str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        max_items: int | None = None,
+    ) -> JobPager:
+        """A lazy iterable of job summaries matching the filters (see :class:`JobPager`).
+
+        The arguments are validated here, at the call (a mistake fails fast, not at the
+        first iteration); no request is sent until the result is iterated. ``page_size``
+        (1-100, default 100) is each request's ``MaxResults``; ``max_items`` caps the
+        summaries yielded and the requests made.
+        """
+        request = list_request(
+            name_contains=name_contains,
+            status=status,
+            optimization_contains=optimization_contains,
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            page_size=page_size,
+            max_items=max_items,
+        )
+        return JobPager(self._list_page, request, max_items=max_items, retry=self.retry_policy)
+
+    def wait(
+        self,
+        name: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 30.0,
+        max_poll_interval: float = 120.0,
+        on_update: Callable[[DescribeOptimizationJobResponse], None] | None = None,
+        progress: bool | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> DescribeOptimizationJobResponse:
+        """Poll until the job completes; returns its last description.
+
+        Raises :class:`~optjob_sdk.JobFailedError`, :class:`~optjob_sdk.JobStoppedError` or
+        :class:`~optjob_sdk.WaitTimeoutError`; see :func:`optjob_sdk.waiting.wait_for_job`
+        for the polling (one Describe call per poll, growing spacing with jitter, transient
+        errors ridden out).
+        """
+        _check_name(DescribeOptimizationJobRequest, name)
+        import importlib
+
+        # The waiter lives a layer above; imported on use (and typed through the call).
+        waiting: Any = importlib.import_module("optjob_sdk.waiting")
+        result: DescribeOptimizationJobResponse = waiting.wait_for_job(
+            self._describe_for_wait,
+            name,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+            progress=progress,
+            sleep=sleep,
+            clock=clock,
+        )
+        return result
+
+    def stop(self, name: str) -> None:
+        """Ask the service to stop the job (it goes STOPPING, then STOPPED)."""
+        _check_name(StopOptimizationJobRequest, name)
+        self._call(
+            _STOP, self.sagemaker_client.stop_optimization_job, {"OptimizationJobName": name}, name
+        )
+
+    def delete(self, name: str) -> None:
+        """Delete the job's record. :class:`~optjob_sdk.JobNotFoundError` if there is none."""
+        _check_name(DeleteOptimizationJobRequest, name)
+        self._call(
+            _DELETE,
+            self.sagemaker_client.delete_optimization_job,
+            {"OptimizationJobName": name},
+            name,
+        )
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _describe_for_wait(self, name: str) -> DescribeOptimizationJobResponse:
+        """Describe without re-validating the name; raises the SDK's mapped errors."""
+        raw = self._call(
+            _DESCRIBE,
+            self.sagemaker_client.describe_optimization_job,
+            {"OptimizationJobName": name},
+            name,
+        )
+        return from_dict(DescribeOptimizationJobResponse, raw)
+
+    def _list_page(self, params: dict[str, Any]) -> Mapping[str, Any]:
+        return self._call(_LIST, self.sagemaker_client.list_optimization_jobs, params, None)
+
+    def _call(
+        self,
+        operation: str,
+        method: Callable[..., Any],
+        params: dict[str, Any],
+        name: str | None,
+    ) -> Mapping[str, Any]:
+        """One botocore call: errors mapped, one DEBUG line (operation, name, outcome, time)."""
+        start = time.perf_counter()
+        try:
+            result: Mapping[str, Any] = method(**params)
+        except Exception as error:
+            endpoint: str = self.sagemaker_client.meta.endpoint_url
+            mapped = map_error(
+                error,
+                operation=operation,
+                endpoint=endpoint,
+                field_names=FIELD_NAMES,
+            )
+            if mapped is None:
+                raise  # not botocore's: a bug to see as it is
+            if logger.isEnabledFor(logging.DEBUG):
+                code = getattr(mapped, "code", "")
+                outcome = f"{type(mapped).__name__}{f' ({code})' if code else ''}"
+                _log(operation, name, params, outcome, start)
+            raise mapped from error
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(operation, name, params, "ok", start)
+        return result
+
+
+def _log(
+    operation: str, name: str | None, params: Mapping[str, Any], outcome: str, start: float
+) -> None:
+    # Only the operation, the job name (or the page size), the outcome and the duration:
+    # request bodies carry environment maps, whose values may be secrets.
+    elapsed = (time.perf_counter() - start) * 1000
+    subject = name if name is not None else f"MaxResults={params.get('MaxResults')}"
+    logger.debug("%s %s: %s in %.1f ms", operation, subject, outcome, elapsed)
+
+
+def _check_name(request_cls: _NameRequest, name: str) -> None:
+    problems = check(request_cls(optimization_job_name=name))
+    if problems:
+        raise ValidationError(problems, subject=request_cls.__name__)
+
+
+def _make_client(session: Any, region_name: str | None) -> SageMakerClient:
+    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap
+    # (and through importlib: boto3 ships no type information of its own).
+    import importlib
+
+    try:
+        if session is None:
+            session = importlib.import_module("boto3")  # boto3.client: the default session
+        client: SageMakerClient = session.client("sagemaker", region_name=region_name)
+        return client
+    except Exception as error:
+        mapped = map_error(error, operation="creating the SageMaker client", endpoint=None)
+        if mapped is None:
+            raise
+        raise mapped from error

@@ -1,0 +1,270 @@
+"""The lazy, auto-paginating iterator behind :meth:`OptimizationJobClient.list`.
+
+Usage (``client`` is an :class:`~optjob_sdk.OptimizationJobClient`)::
+
+    for job in client.list(status="COMPLETED", max_items=5):
+        print(job.optimization_job_name)
+
+    pager = client.list(sort_by="CreationTime", sort_order="Descending")
+    for page in pager.by_page():          # whole pages; page.next_token resumes later
+        ...
+
+* Lazy: nothing is sent until the pager is iterated; each iteration starts from the top.
+* Frugal: ``MaxResults`` is ``page_size`` (default 100, the API's maximum, so the fewest
+  round trips); with ``max_items`` the last request asks only for what is still missing,
+  and no request is made once ``max_items`` summaries were yielded.
+* One page in memory at a time.
+* Resilient per page: throttling, 5xx answers and dropped connections are retried with
+  exponential backoff and jitter (:class:`RetryPolicy`), page by page, so a page already
+  yielded is never fetched again, whatever retry settings the boto3 client has.
+* A ``NextToken`` the service already handed out raises :class:`PaginationError` instead of
+  looping for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import attrs
+import tenacity
+
+from optjob_sdk._errors_map import is_transient
+from optjob_sdk._validation import check
+from optjob_sdk.converter import from_dict, to_dict
+from optjob_sdk.enums import JobStatus, SortBy, SortOrder
+from optjob_sdk.errors import FieldError, PaginationError, ValidationError
+from optjob_sdk.models import (
+    ListOptimizationJobsRequest,
+    ListOptimizationJobsResponse,
+    OptimizationJobSummary,
+)
+
+__all__ = ["JobPager", "RetryPolicy", "list_request"]
+
+logger = logging.getLogger("optjob_sdk")
+
+_OPERATION = "ListOptimizationJobs"
+
+#: The service's own page-size limit (shape MaxResults: 1..100).
+MAX_PAGE_SIZE = 100
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+def _positive_int(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"{attribute.name} must be an integer >= 1, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How the SDK itself retries transient failures (per page of ``list``).
+
+    Transient means: throttling (:class:`~optjob_sdk.ThrottlingError`), a 5xx answer, a
+    dropped or refused connection. Other errors are raised at once. The wait before retry
+    *n* is ``min(initial_backoff * 2**(n-1) + uniform(0, jitter), max_backoff)`` seconds.
+
+    ``max_attempts`` counts the first try: the default 5 means up to 4 retries.
+    ``sleep`` replaces :func:`time.sleep` (tests pass a fake that records the waits).
+
+    These retries come on top of botocore's own (its ``retries`` config); they make a page
+    survive even a client built with ``Config(retries={"total_max_attempts": 1})``.
+
+    >>> RetryPolicy()
+    RetryPolicy(max_attempts=5, initial_backoff=0.5, max_backoff=20.0, jitter=1.0)
+    >>> RetryPolicy(max_attempts=1)  # the SDK doesn't retry; botocore's retries remain
+    RetryPolicy(max_attempts=1, initial_backoff=0.5, max_backoff=20.0, jitter=1.0)
+    """
+
+    max_attempts: int = attrs.field(default=5, validator=_positive_int)
+    initial_backoff: float = attrs.field(default=0.5, validator=_non_negative)
+    max_backoff: float = attrs.field(default=20.0, validator=_non_negative)
+    jitter: float = attrs.field(default=1.0, validator=_non_negative)
+    sleep: Callable[[float], None] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def call(self, function: Callable[[], Any], *, what: str) -> Any:
+        """Run ``function``, retrying transient SDK errors; the last error is re-raised."""
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            outcome = state.outcome
+            error = outcome.exception() if outcome is not None else None
+            wait = state.next_action.sleep if state.next_action is not None else 0.0
+            logger.debug(
+                "%s: attempt %d failed (%s); retrying in %.2fs",
+                what,
+                state.attempt_number,
+                type(error).__name__,
+                wait,
+            )
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=tenacity.wait_exponential_jitter(
+                initial=self.initial_backoff, max=self.max_backoff, jitter=self.jitter
+            ),
+            retry=tenacity.retry_if_exception(is_transient),
+            sleep=self.sleep if self.sleep is not None else time.sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        return retrying(function)
+
+
+#: list() argument names for the request fields they fill, to report errors in the
+#: caller's words.
+_ARGUMENT_NAMES: Mapping[str, str] = {"max_results": "page_size", "status_equals": "status"}
+
+
+def list_request(
+    *,
+    name_contains: str | None = None,
+    status: JobStatus | str | None = None,
+    optimization_contains: str | None = None,
+    creation_time_after: datetime | None = None,
+    creation_time_before: datetime | None = None,
+    last_modified_time_after: datetime | None = None,
+    last_modified_time_before: datetime | None = None,
+    sort_by: SortBy | str | None = None,
+    sort_order: SortOrder | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    max_items: int | None = None,
+) -> ListOptimizationJobsRequest:
+    """The first page's request for these filters, validated like any request.
+
+    Problems are reported under the ``list()`` argument names (``page_size``, ``status``).
+    """
+    request = ListOptimizationJobsRequest(
+        max_results=page_size,
+        name_contains=name_contains,
+        status_equals=status,
+        optimization_contains=optimization_contains,
+        creation_time_after=creation_time_after,
+        creation_time_before=creation_time_before,
+        last_modified_time_after=last_modified_time_after,
+        last_modified_time_before=last_modified_time_before,
+        sort_by=sort_by,
+        sort_order=sort_order,
+    )
+    problems = [_renamed(problem) for problem in check(request)]
+    if max_items is not None and (
+        isinstance(max_items, bool)
+        or not isinstance(max_items, int)  # pyright: ignore[reportUnnecessaryIsInstance]
+        or max_items < 0
+    ):
+        problems.append(
+            FieldError("max_items", f"must be None or an integer >= 0, not {max_items!r}")
+        )
+    if problems:
+        raise ValidationError(problems, subject="list() arguments")
+    return request
+
+
+def _renamed(problem: FieldError) -> FieldError:
+    head, dot, tail = problem.path.partition(".")
+    name = _ARGUMENT_NAMES.get(head)
+    return FieldError(name + dot + tail, problem.message) if name else problem
+
+
+class JobPager:
+    """A lazy iterable of :class:`OptimizationJobSummary`, fetched page by page.
+
+    Made by :meth:`OptimizationJobClient.list`, whose arguments were validated when it was
+    called (so mistakes surface there, not at the first iteration). Iterate it for
+    summaries, or call :meth:`by_page` for whole :class:`ListOptimizationJobsResponse`
+    pages and a ``next_token`` to resume from later. Every iteration starts a fresh
+    listing; nothing is cached.
+    """
+
+    __slots__ = ("_base", "_fetch", "_max_items", "_page_size", "_retry")
+
+    def __init__(
+        self,
+        fetch: Callable[[dict[str, Any]], Mapping[str, Any]],
+        request: ListOptimizationJobsRequest,
+        *,
+        max_items: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """``fetch`` sends one ListOptimizationJobs request (boto3 keyword arguments) and
+        returns boto3's answer, raising the SDK's errors; ``request`` is the validated first
+        request (its ``max_results`` is the page size, its ``next_token`` is ignored).
+        """
+        self._fetch = fetch
+        self._page_size = request.max_results or MAX_PAGE_SIZE
+        base = to_dict(request)
+        base.pop("NextToken", None)
+        base.pop("MaxResults", None)
+        self._base: Mapping[str, Any] = base
+        self._max_items = max_items
+        self._retry = retry if retry is not None else RetryPolicy()
+
+    @property
+    def page_size(self) -> int:
+        """``MaxResults`` of each request (the last may ask for fewer, with ``max_items``)."""
+        return self._page_size
+
+    @property
+    def max_items(self) -> int | None:
+        """At most this many summaries are yielded (``None``: all of them)."""
+        return self._max_items
+
+    def __iter__(self) -> Iterator[OptimizationJobSummary]:
+        for page in self._pages(None):
+            yield from page.optimization_job_summaries
+
+    def by_page(
+        self, continuation_token: str | None = None
+    ) -> Iterator[ListOptimizationJobsResponse]:
+        """The pages themselves, starting after ``continuation_token`` when given.
+
+        Each page's ``next_token`` (``None`` on the last) resumes the listing later:
+        ``pager.by_page(page.next_token)``. ``max_items`` counts from where this call
+        starts; a page is trimmed to it when the service returns more than was asked for.
+        """
+        if continuation_token is not None:
+            problems = check(ListOptimizationJobsRequest(next_token=continuation_token))
+            if problems:
+                raise ValidationError(
+                    [FieldError("continuation_token", p.message) for p in problems],
+                    subject="by_page() arguments",
+                )
+        return self._pages(continuation_token or None)
+
+    def _pages(self, token: str | None) -> Iterator[ListOptimizationJobsResponse]:
+        seen: set[str] = {token} if token else set()
+        remaining = self._max_items
+        number = 0
+        while remaining is None or remaining > 0:
+            size = self._page_size if remaining is None else min(self._page_size, remaining)
+            params = dict(self._base)
+            params["MaxResults"] = size
+            if token:
+                params["NextToken"] = token
+            number += 1
+            what = f"{_OPERATION} page {number}"
+            raw: Mapping[str, Any] = self._retry.call(partial(self._fetch, params), what=what)
+            page = from_dict(ListOptimizationJobsResponse, raw)
+            if remaining is not None:
+                if len(page.optimization_job_summaries) > remaining:
+                    page = attrs.evolve(
+                        page, optimization_job_summaries=page.optimization_job_summaries[:remaining]
+                    )
+                remaining -= len(page.optimization_job_summaries)
+            token = page.next_token or None
+            yield page
+            if token is None or (remaining is not None and remaining <= 0):
+                return
+            if token in seen:
+                raise PaginationError(
+                    f"{_OPERATION} returned a NextToken it had already returned (after page "
+                    f"{number}); stopping instead of listing the same jobs again"
+                )
+            seen.add(token)
