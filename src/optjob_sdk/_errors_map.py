@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+from optjob_sdk.converter import from_dict
 from optjob_sdk.errors import (
     ConfigurationError,
     ConnectionFailedError,
@@ -24,7 +25,9 @@ from optjob_sdk.errors import (
     ValidationError,
 )
 
-__all__ = ["THROTTLING_CODES", "error_class_for", "is_transient", "map_error"]
+__all__ = ["THROTTLING_CODES", "error_class_for", "is_transient", "map_error", "parse_response"]
+
+M = TypeVar("M")
 
 #: The error codes AWS services use for throttling (botocore's own retry table plus
 #: SageMaker's spellings). All map to :class:`ThrottlingError`.
@@ -202,3 +205,25 @@ def _wire_path(line: str, field_names: Mapping[str, str]) -> str:
             continue
         parts.append(snake + (bracket + index if bracket else ""))
     return ".".join(parts)
+
+
+def parse_response(cls: type[M], raw: Mapping[str, Any], operation: str) -> M:
+    """The model of a service answer; a structurally broken answer is a :class:`ServiceError`.
+
+    (:func:`from_dict` raises :class:`ValidationError` for it, which would wrongly say the
+    *request* was at fault and nothing was sent.)
+    """
+    try:
+        return from_dict(cls, raw)
+    except ValidationError as error:
+        problems = "; ".join(str(problem) for problem in error.errors)
+        metadata: Mapping[str, Any] = raw.get("ResponseMetadata") or {}
+        request_id = metadata.get("RequestId")
+        status = metadata.get("HTTPStatusCode")
+        raise ServiceError(
+            f"the service's answer could not be read as a {cls.__name__}: {problems}",
+            code="InvalidResponse",
+            request_id=str(request_id) if request_id else None,
+            http_status=status if isinstance(status, int) else None,
+            operation=operation,
+        ) from error

@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from optjob_sdk._client_compat import FIELD_NAMES, check_supported
-from optjob_sdk._errors_map import map_error
+from optjob_sdk._errors_map import map_error, parse_response
 from optjob_sdk._validation import check
-from optjob_sdk.converter import from_dict, to_dict, validate
+from optjob_sdk.converter import to_dict, validate
 from optjob_sdk.enums import JobStatus, SortBy, SortOrder
 from optjob_sdk.errors import ValidationError
 from optjob_sdk.models import (
@@ -116,7 +116,7 @@ class OptimizationJobClient:
         raw = self._call(
             _CREATE, self.sagemaker_client.create_optimization_job, to_dict(request), name
         )
-        return from_dict(CreateOptimizationJobResponse, raw)
+        return parse_response(CreateOptimizationJobResponse, raw, _CREATE)
 
     def describe(self, name: str) -> DescribeOptimizationJobResponse:
         """The job's full description. :class:`~optjob_sdk.JobNotFoundError` if there is none."""
@@ -224,7 +224,7 @@ class OptimizationJobClient:
             {"OptimizationJobName": name},
             name,
         )
-        return from_dict(DescribeOptimizationJobResponse, raw)
+        return parse_response(DescribeOptimizationJobResponse, raw, _DESCRIBE)
 
     def _list_page(self, params: dict[str, Any]) -> Mapping[str, Any]:
         return self._call(_LIST, self.sagemaker_client.list_optimization_jobs, params, None)

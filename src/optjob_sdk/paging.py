@@ -24,6 +24,7 @@ Usage (``client`` is an :class:`~optjob_sdk.OptimizationJobClient`)::
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -33,9 +34,9 @@ from typing import Any
 import attrs
 import tenacity
 
-from optjob_sdk._errors_map import is_transient
+from optjob_sdk._errors_map import is_transient, parse_response
 from optjob_sdk._validation import check
-from optjob_sdk.converter import from_dict, to_dict
+from optjob_sdk.converter import to_dict
 from optjob_sdk.enums import JobStatus, SortBy, SortOrder
 from optjob_sdk.errors import FieldError, PaginationError, ValidationError
 from optjob_sdk.models import (
@@ -90,6 +91,16 @@ class RetryPolicy:
     jitter: float = attrs.field(default=1.0, validator=_non_negative)
     sleep: Callable[[float], None] | None = attrs.field(default=None, eq=False, repr=False)
 
+    def backoff(self, retry_number: int) -> float:
+        """The wait in seconds before retry ``retry_number`` (1 for the first retry)."""
+        exponential = self.initial_backoff * 2.0 ** (retry_number - 1)
+        return min(exponential + random.uniform(0.0, self.jitter), self.max_backoff)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        # Our own formula rather than tenacity's wait_exponential_jitter, whose parameters
+        # changed names across the tenacity releases this package supports.
+        return self.backoff(state.attempt_number)
+
     def call(self, function: Callable[[], Any], *, what: str) -> Any:
         """Run ``function``, retrying transient SDK errors; the last error is re-raised."""
 
@@ -107,9 +118,7 @@ class RetryPolicy:
 
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts),
-            wait=tenacity.wait_exponential_jitter(
-                initial=self.initial_backoff, max=self.max_backoff, jitter=self.jitter
-            ),
+            wait=self._wait,
             retry=tenacity.retry_if_exception(is_transient),
             sleep=self.sleep if self.sleep is not None else time.sleep,
             before_sleep=log_retry,
@@ -251,7 +260,7 @@ class JobPager:
             number += 1
             what = f"{_OPERATION} page {number}"
             raw: Mapping[str, Any] = self._retry.call(partial(self._fetch, params), what=what)
-            page = from_dict(ListOptimizationJobsResponse, raw)
+            page = parse_response(ListOptimizationJobsResponse, raw, _OPERATION)
             if remaining is not None:
                 if len(page.optimization_job_summaries) > remaining:
                     page = attrs.evolve(
