@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
+from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
+from botocore.config import Config  # type: ignore[import-untyped]
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 

@@ -32,8 +32,6 @@ def as_wire(builder: OptimizationConfigsBuilder, **kwargs: object) -> list[objec
     return [to_dict(config) for config in builder.build(**kwargs)]  # type: ignore[arg-type]
 
 
-
-
 # -- the recipes reproduce the example requests -----------------------------------------
 
 
@@ -122,7 +120,12 @@ def test_each_call_holds_one_technique_and_build_is_a_tuple() -> None:
 
 
 def test_the_built_configs_are_sent_as_is(wire: Wire) -> None:
-    wire.reset(lambda op, body: (200, {"OptimizationJobArn": "arn:aws:sagemaker:us-west-2:111122223333:optimization-job/x"}))
+    wire.reset(
+        lambda op, body: (
+            200,
+            {"OptimizationJobArn": "arn:aws:sagemaker:us-west-2:111122223333:optimization-job/x"},
+        )
+    )
     request = from_dict(CreateOptimizationJobRequest, load_example("awq-quantization"))
     configs = OptimizationConfigsBuilder().quantization(image=LMI, method="awq").build()
     OptimizationJobClient(wire.client).create(attrs.evolve(request, optimization_configs=configs))
@@ -158,7 +161,10 @@ def test_environment_map_limits_come_from_the_validation_layer() -> None:
     with pytest.raises(ValidationError) as caught:
         builder.quantization(env={"HF_TOKEN": "x" * 257, "": "v"})
     paths = {error.path for error in caught.value.errors}
-    assert "optimization_configs[1].model_quantization_config.override_environment['HF_TOKEN']" in paths
+    assert (
+        "optimization_configs[1].model_quantization_config.override_environment['HF_TOKEN']"
+        in paths
+    )
     assert any(path.endswith("(key)") for path in paths)
     assert "x" * 257 not in str(caught.value)  # a value is never shown
     assert len(builder) == 1  # the refused config was not appended
@@ -179,7 +185,9 @@ def test_an_image_with_spaces_is_an_error() -> None:
             ("method", "'awq'", "'fp8'"),
         ),
         (
-            lambda b: b.sharding(tensor_parallel_degree=4, env={"OPTION_TENSOR_PARALLEL_DEGREE": "8"}),
+            lambda b: b.sharding(
+                tensor_parallel_degree=4, env={"OPTION_TENSOR_PARALLEL_DEGREE": "8"}
+            ),
             "optimization_configs[0].model_sharding_config.override_environment"
             "['OPTION_TENSOR_PARALLEL_DEGREE']",
             ("tensor_parallel_degree", "'4'", "'8'"),
@@ -218,30 +226,42 @@ def test_argument_errors(make: object, path: str, words: tuple[str, ...]) -> Non
 
 
 def test_a_knob_that_agrees_with_env_is_fine() -> None:
-    [config] = OptimizationConfigsBuilder().quantization(method="awq", env={"OPTION_QUANTIZE": "awq"}).build()
+    [config] = (
+        OptimizationConfigsBuilder()
+        .quantization(method="awq", env={"OPTION_QUANTIZE": "awq"})
+        .build()
+    )
     assert config.model_quantization_config is not None
-    assert dict(config.model_quantization_config.override_environment or {}) == {"OPTION_QUANTIZE": "awq"}
+    assert dict(config.model_quantization_config.override_environment or {}) == {
+        "OPTION_QUANTIZE": "awq"
+    }
 
 
 # -- the service's combination rules are warnings ---------------------------------------
 
 
 def test_sharding_with_anything_else_warns() -> None:
-    builder = OptimizationConfigsBuilder().sharding(tensor_parallel_degree=8).quantization(method="awq")
+    builder = (
+        OptimizationConfigsBuilder().sharding(tensor_parallel_degree=8).quantization(method="awq")
+    )
     with pytest.warns(CombinationWarning) as record:
         configs = builder.build()
     assert len(configs) == 2  # the request is left as it is
     [warning] = record
     text = str(warning.message)
-    assert "sharding" in text and "quantization" in text
+    assert "sharding" in text
+    assert "quantization" in text
     assert "stand alone" in text
-    assert "service enforces" in text and "changed" in text
+    assert "service enforces" in text
+    assert "changed" in text
     assert warning.filename == __file__  # points at the caller's build()
 
 
 def test_compilation_with_speculative_decoding_warns() -> None:
     builder = OptimizationConfigsBuilder().compilation().speculative_decoding()
-    with pytest.warns(CombinationWarning, match="compilation is combined with speculative decoding"):
+    with pytest.warns(
+        CombinationWarning, match="compilation is combined with speculative decoding"
+    ):
         builder.build()
 
 
@@ -264,7 +284,9 @@ def test_quantization_on_neuron_warns_with_the_instance_type_from_either_place(
 def test_allowed_combinations_do_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        OptimizationConfigsBuilder(instance_type="ml.g5.12xlarge").quantization(method="awq").compilation().build()
+        OptimizationConfigsBuilder(instance_type="ml.g5.12xlarge").quantization(
+            method="awq"
+        ).compilation().build()
         OptimizationConfigsBuilder().quantization(method="awq").speculative_decoding().build()
         OptimizationConfigsBuilder().sharding(tensor_parallel_degree=2).build()
         OptimizationConfigsBuilder().quantization(method="awq").build()  # no instance type known

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 import attrs
-import boto3
+import boto3  # type: ignore[import-untyped]
 import pytest
-from botocore.exceptions import ClientError, ParamValidationError
+from botocore.exceptions import ClientError, ParamValidationError  # type: ignore[import-untyped]
 from conftest import Wire, error_body, installed_knows, load_example, make_boto_client
 
 from optjob_sdk import (

@@ -11,10 +11,9 @@ import sys
 import types
 from typing import Any
 
-import attrs
-import botocore.session
+import botocore.session  # type: ignore[import-untyped]
 import pytest
-from botocore.model import ServiceModel
+from botocore.model import ServiceModel  # type: ignore[import-untyped]
 from conftest import Wire, error_body, load_example
 
 from optjob_sdk import (
@@ -76,9 +75,9 @@ def test_a_request_without_new_members_passes(trimmed_model: ServiceModel) -> No
 def test_the_model_is_walked_once_per_operation(
     trimmed_model: ServiceModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model = ServiceModel(copy.deepcopy(trimmed_model._service_description), "sagemaker")  # noqa: SLF001
+    model = ServiceModel(copy.deepcopy(trimmed_model._service_description), "sagemaker")
     calls: list[str] = []
-    real = compat._covers  # noqa: SLF001
+    real = compat._covers
 
     def counting(cls: type[Any], shape: Any, seen: frozenset[str]) -> bool:
         calls.append(cls.__name__)
@@ -89,26 +88,19 @@ def test_the_model_is_walked_once_per_operation(
     for _ in range(3):
         compat.check_supported(model, "CreateOptimizationJob", request)
     assert calls.count("CreateOptimizationJobRequest") == 1
-    assert compat._cache[model]["CreateOptimizationJob"].complete is False  # noqa: SLF001
+    assert compat._cache[model]["CreateOptimizationJob"].complete is False
 
 
 def test_the_installed_model_is_complete_for_the_newest_botocore(wire: Wire) -> None:
     # On the newest botocore nothing is walked per call; on an older one, the walk runs.
-    from optjob_sdk._schema import GENERATED_FROM
-
     model = wire.client.meta.service_model
-    known = compat._known(model, "CreateOptimizationJob", CreateOptimizationJobRequest)  # noqa: SLF001
-    newest = tuple(map(int, botocore.__version__.split("."))) >= tuple(
-        map(int, GENERATED_FROM.split("."))
-    )
-    if newest:
-        assert known.complete
-    else:
-        members = model.operation_model("CreateOptimizationJob").input_shape.members
-        assert known.complete == ("MaxInstanceCount" in members)
+    known = compat._known(model, "CreateOptimizationJob", CreateOptimizationJobRequest)
+    members = model.operation_model("CreateOptimizationJob").input_shape.members
+    newest_members = {"MaxInstanceCount", "TrainingPlanArns"}
+    assert known.complete == (newest_members <= set(members))
     for operation in ("DescribeOptimizationJob", "StopOptimizationJob", "DeleteOptimizationJob"):
-        request_cls = compat._MODEL_CLASSES[f"{operation}Request"]  # noqa: SLF001
-        assert compat._known(model, operation, request_cls).complete  # noqa: SLF001
+        request_cls = compat._MODEL_CLASSES[f"{operation}Request"]
+        assert compat._known(model, operation, request_cls).complete
 
 
 # -- wait delegates to the waiter ------------------------------------------------------
@@ -128,7 +120,9 @@ def test_wait_validates_then_delegates_with_a_describe_that_raises_mapped_errors
     fake = types.ModuleType("optjob_sdk.waiting")
     fake.wait_for_job = wait_for_job  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "optjob_sdk.waiting", fake)
-    answers = iter([(400, error_body("ResourceNotFound")), (200, load_example("describe-completed"))])
+    answers = iter(
+        [(400, error_body("ResourceNotFound")), (200, load_example("describe-completed"))]
+    )
     fresh_wire.reset(lambda op, body: next(answers))
 
     def on_update(job: object) -> None: ...
@@ -156,4 +150,3 @@ def test_wait_validates_then_delegates_with_a_describe_that_raises_mapped_errors
         "clock": None,
     }
     assert fresh_wire.operations() == ["DescribeOptimizationJob"] * 2
-

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from botocore import exceptions as bx
+from botocore import exceptions as bx  # type: ignore[import-untyped]
 from conftest import Answer, Wire, error_body, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,9 +44,13 @@ EXPECTED: dict[str, type[ServiceError]] = {
 }
 
 OTHER_CODES = st.from_regex(r"[A-Z][A-Za-z]{2,30}", fullmatch=True).filter(
-    lambda code: code not in EXPECTED and "Throttl" not in code and "Limit" not in code
-    and code not in {"SlowDown", "PriorRequestNotComplete", "TransactionInProgressException"}
-    and not code.startswith(("ResourceNotFound", "ResourceInUse", "Validation"))
+    lambda code: (
+        code not in EXPECTED
+        and "Throttl" not in code
+        and "Limit" not in code
+        and code not in {"SlowDown", "PriorRequestNotComplete", "TransactionInProgressException"}
+        and not code.startswith(("ResourceNotFound", "ResourceInUse", "Validation"))
+    )
 )
 
 NAME = "llama3-8b-awq-2026-11-24"
@@ -73,7 +77,7 @@ def no_retries(wire: Wire) -> OptimizationJobClient:
 def outcome(call: Callable[[], object]) -> BaseException:
     try:
         call()
-    except BaseException as error:  # noqa: BLE001 - the property is about what escapes
+    except BaseException as error:
         return error
     raise AssertionError("no error was raised")
 
@@ -126,7 +130,10 @@ TRANSPORT_ERRORS: list[tuple[Exception, type[OptjobError]]] = [
     (bx.ProxyConnectionError(proxy_url="http://proxy:3128"), ConnectionFailedError),
     (bx.HTTPClientError(error="reset by peer"), ConnectionFailedError),
     (bx.NoCredentialsError(), ConfigurationError),
-    (bx.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"), ConfigurationError),
+    (
+        bx.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+        ConfigurationError,
+    ),
     (bx.IncompleteReadError(actual_bytes=1, expected_bytes=2), ServiceError),
 ]
 
@@ -175,7 +182,7 @@ def test_an_unparseable_answer_is_a_service_error(fresh_wire: Wire) -> None:
     from conftest import _Raw
 
     def garbage(request: Any, **_: Any) -> Any:
-        from botocore.awsrequest import AWSResponse
+        from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
 
         return AWSResponse(request.url, 200, {}, _Raw(b"<html>proxy error</html>"))
 
