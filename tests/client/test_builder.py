@@ -297,3 +297,14 @@ def test_combination_warning_is_exported_and_a_user_warning() -> None:
 
     assert optjob_sdk.CombinationWarning is CombinationWarning
     assert issubclass(CombinationWarning, UserWarning)
+
+
+def test_the_docstring_recipes_run() -> None:
+    import doctest
+
+    from optjob_sdk import builder, client, paging
+
+    for module in (builder, client, paging):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(builder).attempted >= 10
