@@ -13,169 +13,84 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from optjob_sdk.builder import (
-        CombinationWarning as CombinationWarning,
-    )
-    from optjob_sdk.builder import (
-        OptimizationConfigsBuilder as OptimizationConfigsBuilder,
+        CombinationWarning,
+        OptimizationConfigsBuilder,
     )
     from optjob_sdk.client import (
-        OptimizationJobClient as OptimizationJobClient,
+        OptimizationJobClient,
     )
     from optjob_sdk.converter import (
-        UnknownEnumValueWarning as UnknownEnumValueWarning,
-    )
-    from optjob_sdk.converter import (
-        from_dict as from_dict,
-    )
-    from optjob_sdk.converter import (
-        to_dict as to_dict,
-    )
-    from optjob_sdk.converter import (
-        validate as validate,
+        UnknownEnumValueWarning,
+        from_dict,
+        to_dict,
+        validate,
     )
     from optjob_sdk.enums import (
-        InstanceType as InstanceType,
-    )
-    from optjob_sdk.enums import (
-        JobStatus as JobStatus,
-    )
-    from optjob_sdk.enums import (
-        SortBy as SortBy,
-    )
-    from optjob_sdk.enums import (
-        SortOrder as SortOrder,
-    )
-    from optjob_sdk.enums import (
-        SpeculativeDecodingS3DataType as SpeculativeDecodingS3DataType,
-    )
-    from optjob_sdk.enums import (
-        SpeculativeDecodingTechnique as SpeculativeDecodingTechnique,
+        InstanceType,
+        JobStatus,
+        SortBy,
+        SortOrder,
+        SpeculativeDecodingS3DataType,
+        SpeculativeDecodingTechnique,
     )
     from optjob_sdk.errors import (
-        ConnectionFailedError as ConnectionFailedError,
-    )
-    from optjob_sdk.errors import (
-        FieldError as FieldError,
-    )
-    from optjob_sdk.errors import (
-        JobAlreadyExistsError as JobAlreadyExistsError,
-    )
-    from optjob_sdk.errors import (
-        JobFailedError as JobFailedError,
-    )
-    from optjob_sdk.errors import (
-        JobNotFoundError as JobNotFoundError,
-    )
-    from optjob_sdk.errors import (
-        JobStoppedError as JobStoppedError,
-    )
-    from optjob_sdk.errors import (
-        OptjobError as OptjobError,
-    )
-    from optjob_sdk.errors import (
-        PaginationError as PaginationError,
-    )
-    from optjob_sdk.errors import (
-        ResourceLimitExceededError as ResourceLimitExceededError,
-    )
-    from optjob_sdk.errors import (
-        ServiceError as ServiceError,
-    )
-    from optjob_sdk.errors import (
-        ThrottlingError as ThrottlingError,
-    )
-    from optjob_sdk.errors import (
-        ValidationError as ValidationError,
-    )
-    from optjob_sdk.errors import (
-        WaitTimeoutError as WaitTimeoutError,
+        ConfigurationError,
+        ConnectionFailedError,
+        FieldError,
+        JobAlreadyExistsError,
+        JobFailedError,
+        JobNotFoundError,
+        JobStoppedError,
+        OptjobError,
+        PaginationError,
+        ResourceLimitExceededError,
+        ServiceError,
+        ServiceValidationError,
+        ThrottlingError,
+        ValidationError,
+        WaitTimeoutError,
     )
     from optjob_sdk.models import (
-        CreateOptimizationJobRequest as CreateOptimizationJobRequest,
-    )
-    from optjob_sdk.models import (
-        CreateOptimizationJobResponse as CreateOptimizationJobResponse,
-    )
-    from optjob_sdk.models import (
-        DeleteOptimizationJobRequest as DeleteOptimizationJobRequest,
-    )
-    from optjob_sdk.models import (
-        DescribeOptimizationJobRequest as DescribeOptimizationJobRequest,
-    )
-    from optjob_sdk.models import (
-        DescribeOptimizationJobResponse as DescribeOptimizationJobResponse,
-    )
-    from optjob_sdk.models import (
-        EnvironmentMap as EnvironmentMap,
-    )
-    from optjob_sdk.models import (
-        ListOptimizationJobsRequest as ListOptimizationJobsRequest,
-    )
-    from optjob_sdk.models import (
-        ListOptimizationJobsResponse as ListOptimizationJobsResponse,
-    )
-    from optjob_sdk.models import (
-        ModelCompilationConfig as ModelCompilationConfig,
-    )
-    from optjob_sdk.models import (
-        ModelQuantizationConfig as ModelQuantizationConfig,
-    )
-    from optjob_sdk.models import (
-        ModelShardingConfig as ModelShardingConfig,
-    )
-    from optjob_sdk.models import (
-        ModelSpeculativeDecodingConfig as ModelSpeculativeDecodingConfig,
-    )
-    from optjob_sdk.models import (
-        ModelSpeculativeDecodingTrainingDataSource as ModelSpeculativeDecodingTrainingDataSource,
-    )
-    from optjob_sdk.models import (
-        OptimizationConfig as OptimizationConfig,
-    )
-    from optjob_sdk.models import (
-        OptimizationJobModelSource as OptimizationJobModelSource,
-    )
-    from optjob_sdk.models import (
-        OptimizationJobModelSourceS3 as OptimizationJobModelSourceS3,
-    )
-    from optjob_sdk.models import (
-        OptimizationJobOutputConfig as OptimizationJobOutputConfig,
-    )
-    from optjob_sdk.models import (
-        OptimizationJobSummary as OptimizationJobSummary,
-    )
-    from optjob_sdk.models import (
-        OptimizationModelAccessConfig as OptimizationModelAccessConfig,
-    )
-    from optjob_sdk.models import (
-        OptimizationOutput as OptimizationOutput,
-    )
-    from optjob_sdk.models import (
-        OptimizationSageMakerModel as OptimizationSageMakerModel,
-    )
-    from optjob_sdk.models import (
-        OptimizationVpcConfig as OptimizationVpcConfig,
-    )
-    from optjob_sdk.models import (
-        StopOptimizationJobRequest as StopOptimizationJobRequest,
-    )
-    from optjob_sdk.models import (
-        StoppingCondition as StoppingCondition,
-    )
-    from optjob_sdk.models import (
-        Tag as Tag,
+        CreateOptimizationJobRequest,
+        CreateOptimizationJobResponse,
+        DeleteOptimizationJobRequest,
+        DescribeOptimizationJobRequest,
+        DescribeOptimizationJobResponse,
+        EnvironmentMap,
+        ListOptimizationJobsRequest,
+        ListOptimizationJobsResponse,
+        ModelCompilationConfig,
+        ModelQuantizationConfig,
+        ModelShardingConfig,
+        ModelSpeculativeDecodingConfig,
+        ModelSpeculativeDecodingTrainingDataSource,
+        OptimizationConfig,
+        OptimizationJobModelSource,
+        OptimizationJobModelSourceS3,
+        OptimizationJobOutputConfig,
+        OptimizationJobSummary,
+        OptimizationModelAccessConfig,
+        OptimizationOutput,
+        OptimizationSageMakerModel,
+        OptimizationVpcConfig,
+        StopOptimizationJobRequest,
+        StoppingCondition,
+        Tag,
     )
     from optjob_sdk.paging import (
-        JobPager as JobPager,
+        JobPager,
+        RetryPolicy,
     )
     from optjob_sdk.waiting import (
-        WaitProgress as WaitProgress,
+        WaitProgress,
     )
 
 __version__ = "0.1.0"
 
+# name -> the module that defines it, imported on first access
 _LAZY: dict[str, str] = {
     "CombinationWarning": "builder",
+    "ConfigurationError": "errors",
     "ConnectionFailedError": "errors",
     "CreateOptimizationJobRequest": "models",
     "CreateOptimizationJobResponse": "models",
@@ -212,7 +127,9 @@ _LAZY: dict[str, str] = {
     "OptjobError": "errors",
     "PaginationError": "errors",
     "ResourceLimitExceededError": "errors",
+    "RetryPolicy": "paging",
     "ServiceError": "errors",
+    "ServiceValidationError": "errors",
     "SortBy": "enums",
     "SortOrder": "enums",
     "SpeculativeDecodingS3DataType": "enums",
@@ -232,6 +149,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "CombinationWarning",
+    "ConfigurationError",
     "ConnectionFailedError",
     "CreateOptimizationJobRequest",
     "CreateOptimizationJobResponse",
@@ -268,7 +186,9 @@ __all__ = [
     "OptjobError",
     "PaginationError",
     "ResourceLimitExceededError",
+    "RetryPolicy",
     "ServiceError",
+    "ServiceValidationError",
     "SortBy",
     "SortOrder",
     "SpeculativeDecodingS3DataType",
