@@ -1,0 +1,25 @@
+"""An in-process emulator of the SageMaker AI optimization-job service, for tests.
+
+No AWS account, no network: :class:`FakeOptimizationService` answers a real boto3 client
+in-process (at botocore's ``before-send`` hook) or over HTTP on 127.0.0.1, checks requests
+against botocore's service model as the service does, and runs jobs on a virtual clock.
+It is the server side: it imports none of the SDK's models, converter or client, so a bug
+there cannot hide behind the same bug here.
+
+>>> from optjob_sdk.testing import FakeOptimizationService
+>>> service = FakeOptimizationService()
+>>> sm = service.client()
+>>> sm.describe_optimization_job(OptimizationJobName="nope")
+Traceback (most recent call last):
+...
+botocore.errorfactory.ResourceNotFound: ... Optimization job nope does not exist.
+
+The pytest plugin gives a fresh service per test as the ``optjob_service`` fixture.
+"""
+
+from __future__ import annotations
+
+from optjob_sdk.testing._service import Durations, FakeOptimizationService, Fault
+from optjob_sdk.testing._transport import serve_forever
+
+__all__ = ["Durations", "FakeOptimizationService", "Fault", "serve_forever"]
