@@ -1,0 +1,253 @@
+"""What the ``optjob`` command prints: JSON documents and readable tables.
+
+Both come from the models, never from raw boto3 dicts, so environment maps are always
+recognised (by type) and masked: keys are shown, values hidden, except the LMI ``OPTION_*``
+configuration knobs, exactly as the models' ``repr`` does. ``show_secrets`` turns masking off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, cast
+
+import attrs
+
+from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap, MemberInfo
+from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
+
+__all__ = [
+    "describe_table",
+    "dumps",
+    "format_duration",
+    "format_time",
+    "jsonable",
+    "key_value_table",
+    "list_table",
+    "outline",
+    "outcome_rows",
+]
+
+
+def format_time(value: datetime) -> str:
+    """A datetime for people: UTC, to the second (``2026-11-24 10:03:12 UTC``)."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def format_duration(seconds: float) -> str:
+    """``75`` -> ``1m 15s``; ``3725`` -> ``1h 2m 5s``."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m {secs}s"
+    if minutes:
+        return f"{minutes}m {secs}s"
+    return f"{secs}s"
+
+
+def _masked(env: EnvironmentMap, show_secrets: bool) -> dict[str, str]:
+    return {
+        key: value if show_secrets or key.startswith(_SHOWN_PREFIX) else REDACTED
+        for key, value in env.items()
+    }
+
+
+def jsonable(
+    value: Any,
+    *,
+    show_secrets: bool = False,
+    time_format: Callable[[datetime], str] = _iso,
+) -> Any:
+    """A model as JSON-ready data: wire (PascalCase) names, unset members left out,
+    enums as strings, datetimes through ``time_format`` (ISO-8601 UTC by default),
+    environment values masked unless ``show_secrets``."""
+    cls: type[Any] = type(cast("object", value))
+    if attrs.has(cls):
+        out: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            member = getattr(value, field.name)
+            if member is None:
+                continue
+            info: MemberInfo = field.metadata[MEMBER_KEY]
+            out[info.wire] = jsonable(member, show_secrets=show_secrets, time_format=time_format)
+        return out
+    if isinstance(value, EnvironmentMap):
+        return _masked(value, show_secrets)
+    if isinstance(value, Enum):  # before str: the SDK's enums are str subclasses
+        return value.value
+    if isinstance(value, datetime):
+        return time_format(value)
+    if isinstance(value, Mapping):
+        items: Mapping[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return {
+            str(key): jsonable(item, show_secrets=show_secrets, time_format=time_format)
+            for key, item in items.items()
+        }
+    if isinstance(value, (list, tuple)):
+        sequence = cast("Sequence[Any]", value)
+        return [
+            jsonable(item, show_secrets=show_secrets, time_format=time_format) for item in sequence
+        ]
+    return value
+
+
+def dumps(data: Any) -> str:
+    """The JSON text printed with ``--output json`` (already JSON-ready data)."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+#: The describe table's first rows, in this order; every other member follows in the
+#: model's order (so members added to the API later still show up).
+_FIRST = (
+    "OptimizationJobName",
+    "OptimizationJobStatus",
+    "FailureReason",
+    "OptimizationJobArn",
+    "CreationTime",
+    "OptimizationStartTime",
+    "OptimizationEndTime",
+    "LastModifiedTime",
+    "DeploymentInstanceType",
+)
+
+
+def _tree(key: str, value: Any, depth: int, rows: list[tuple[int, str, str | None]]) -> None:
+    """Rows (depth, key, value) of a YAML-like outline; ``None`` values head nested parts."""
+    if isinstance(value, Mapping):
+        mapping = cast("Mapping[str, Any]", value)
+        if not mapping:
+            return
+        rows.append((depth, key, None))
+        for name, item in mapping.items():
+            _tree(name, item, depth + 1, rows)
+        return
+    if isinstance(value, list):
+        sequence: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        if not sequence:
+            return
+        if _is_tag_list(sequence):
+            tags = ", ".join(f"{tag['Key']}={tag.get('Value', '')}" for tag in sequence)
+            rows.append((depth, key, tags))
+        elif all(not isinstance(item, (Mapping, list)) for item in sequence):
+            rows.append((depth, key, ", ".join(_scalar(item) for item in sequence)))
+        else:
+            rows.append((depth, key, None))
+            for index, item in enumerate(sequence):
+                label: str = f"[{index}]"
+                shown: Any = item
+                # An OptimizationConfig holds one technique: "[0] ModelQuantizationConfig".
+                if isinstance(item, Mapping):
+                    members = list(cast("Mapping[str, Any]", item).items())
+                    inner: Any = members[0][1] if len(members) == 1 else None
+                    if isinstance(inner, Mapping):
+                        label = f"{label} {members[0][0]}"
+                        shown = cast("Mapping[str, Any]", inner)
+                _tree(label, shown, depth + 1, rows)
+        return
+    rows.append((depth, key, _scalar(value)))
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_tag_list(items: list[Any]) -> bool:
+    return all(
+        isinstance(item, Mapping) and set(item) <= {"Key", "Value"} and "Key" in item  # pyright: ignore[reportUnknownArgumentType]
+        for item in items
+    )
+
+
+def outline(data: Mapping[str, Any]) -> str:
+    """JSON-ready data as an indented outline, leaf values in one aligned column."""
+    rows: list[tuple[int, str, str | None]] = []
+    for key, value in data.items():
+        _tree(key, value, 0, rows)
+    if not rows:
+        return ""
+    width = max(2 * depth + len(key) for depth, key, value in rows if value is not None)
+    lines: list[str] = []
+    for depth, key, value in rows:
+        label = "  " * depth + key
+        lines.append(label if value is None else f"{label.ljust(width)}  {value}".rstrip())
+    return "\n".join(lines)
+
+
+def describe_table(job: DescribeOptimizationJobResponse, *, show_secrets: bool = False) -> str:
+    """``optjob describe`` for people: the key facts first, then every other member in the
+    model's order (so members added to the API later show up too), nested parts indented,
+    tags as ``key=value``, empty members left out, environment values masked."""
+    data: dict[str, Any] = jsonable(job, show_secrets=show_secrets, time_format=format_time)
+    ordered = {key: data[key] for key in _FIRST if key in data}
+    ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    return outline(ordered)
+
+
+def outcome_rows(job: DescribeOptimizationJobResponse) -> list[tuple[str, str]]:
+    """The short key/value rows printed when ``wait`` ends: what happened, and where the
+    result is."""
+    rows = [
+        ("OptimizationJobName", job.optimization_job_name),
+        ("OptimizationJobStatus", str(jsonable(job.optimization_job_status))),
+    ]
+    if job.failure_reason:
+        rows.append(("FailureReason", job.failure_reason))
+    start = job.optimization_start_time
+    end = job.optimization_end_time
+    if start is not None and end is not None:
+        rows.append(("Duration", f"{format_duration((end - start).total_seconds())} optimizing"))
+    if job.optimization_output is not None and job.optimization_output.recommended_inference_image:
+        rows.append(
+            ("RecommendedInferenceImage", job.optimization_output.recommended_inference_image)
+        )
+    rows.append(("S3OutputLocation", job.output_config.s3_output_location))
+    model = job.output_config.sage_maker_model
+    if model is not None and model.model_name:
+        rows.append(("SageMakerModel", model.model_name))
+    return rows
+
+
+def key_value_table(rows: Iterable[tuple[str, str]]) -> str:
+    """Rows as two aligned columns."""
+    materialised = list(rows)
+    if not materialised:
+        return ""
+    width = max(len(key) for key, _ in materialised)
+    return "\n".join(f"{key.ljust(width)}  {value}".rstrip() for key, value in materialised)
+
+
+def _columns(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *body]
+    ]
+    return "\n".join(lines)
+
+
+def list_table(summaries: Iterable[OptimizationJobSummary]) -> str:
+    """Aligned columns: name, status, instance type, optimization types, created."""
+    body = [
+        [
+            summary.optimization_job_name,
+            str(jsonable(summary.optimization_job_status)),
+            str(jsonable(summary.deployment_instance_type)),
+            ", ".join(summary.optimization_types) or "-",
+            format_time(summary.creation_time),
+        ]
+        for summary in summaries
+    ]
+    if not body:
+        return "No optimization jobs."
+    return _columns(["NAME", "STATUS", "INSTANCE TYPE", "OPTIMIZATIONS", "CREATED"], body)

@@ -1,0 +1,736 @@
+"""The ``optjob`` command: SageMaker AI optimization jobs from the shell.
+
+::
+
+    optjob demo                                   the whole life of a job, on the emulator
+    optjob create --file job.json [--wait]        start a job (the --cli-input-json shape)
+    optjob describe NAME
+    optjob list [--status S] [--name-contains X] [--sort-by F] [--sort-order O] [--max-items N]
+    optjob wait NAME [--timeout S] [--poll-interval S]
+    optjob stop NAME | optjob delete NAME
+    optjob emulator [--port P]                    serve the emulator on 127.0.0.1
+
+Global options (``--region``, ``--profile``, ``--endpoint-url``, ``--debug``) go before the
+command; ``--output json|table`` after it. Exit status: 0 done (COMPLETED), 1 FAILED,
+2 usage, validation or local configuration error (nothing was sent), 3 STOPPED, 4 wait timed
+out, 5 any other service error, 130 interrupted.
+
+Importing this module is cheap: boto3 is imported only when a command needs a client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
+from urllib.parse import urlsplit
+
+from optjob_sdk.errors import (
+    ConfigurationError,
+    JobFailedError,
+    JobStoppedError,
+    OptjobError,
+    ServiceError,
+    ValidationError,
+    WaitTimeoutError,
+)
+
+if TYPE_CHECKING:
+    from optjob_sdk.client import OptimizationJobClient
+    from optjob_sdk.models import DescribeOptimizationJobResponse
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_SERVICE_ERROR",
+    "EXIT_STOPPED",
+    "EXIT_TIMEOUT",
+    "EXIT_USAGE",
+    "ClientOptions",
+    "build_parser",
+    "main",
+]
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_STOPPED: Final = 3
+EXIT_TIMEOUT: Final = 4
+EXIT_SERVICE_ERROR: Final = 5
+EXIT_INTERRUPTED: Final = 130
+#: An unexpected exception: a bug in optjob, to be reported (run with --debug for details).
+EXIT_INTERNAL: Final = 70
+
+PROG: Final = "optjob"
+
+#: The region used with an emulator on this machine when none is configured.
+_EMULATOR_REGION: Final = "us-west-2"
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """What the global options say about the client to build."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+ClientFactory = Callable[[ClientOptions], "OptimizationJobClient"]
+
+
+class _UsageError(Exception):
+    """A mistake on the command line (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with errors as one line on stderr (no usage dump) and no exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+# -- the parser ---------------------------------------------------------------------------------
+
+_STATUSES: Final = ("STARTING", "INPROGRESS", "COMPLETED", "FAILED", "STOPPING", "STOPPED")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text}")
+    return value
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 date or time: {text!r} (e.g. 2026-11-24 or 2026-11-24T10:00Z)"
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _canonical(choices: Sequence[str]) -> Callable[[str], str]:
+    """Case-insensitive choice: known values come out in their canonical spelling; unknown
+    ones pass through (the service may know values newer than this SDK, and validation
+    reports a malformed one)."""
+    known = {choice.lower(): choice for choice in choices}
+
+    def convert(text: str) -> str:
+        return known.get(text.lower(), text)
+
+    return convert
+
+
+def _add_globals(parser: argparse.ArgumentParser, *, hidden: bool) -> None:
+    # The same options on every subcommand too, with SUPPRESS defaults: given after the
+    # command they still count, and not given they leave the top-level value alone.
+    def text(value: str) -> str:
+        return argparse.SUPPRESS if hidden else value
+
+    default: Any = argparse.SUPPRESS if hidden else None
+    parser.add_argument(
+        "--region", default=default, help=text("AWS region (default: as boto3 finds it)")
+    )
+    parser.add_argument("--profile", default=default, help=text("AWS profile from ~/.aws/config"))
+    parser.add_argument(
+        "--endpoint-url",
+        default=default,
+        metavar="URL",
+        help=text(
+            "send requests to URL (an `optjob emulator`, say); AWS_ENDPOINT_URL_SAGEMAKER "
+            "is honoured as by boto3 when this is not given"
+        ),
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if hidden else False,
+        help=text("log every call to stderr and show tracebacks of errors"),
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output",
+        "-o",
+        choices=("table", "json"),
+        default="table",
+        help="json: one JSON document on stdout (ISO-8601 times, enums as strings); "
+        "table (default): for people",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``optjob`` argument parser."""
+    parser = _Parser(
+        prog=PROG,
+        description="Amazon SageMaker AI inference-optimization jobs from the command line.",
+        epilog=(
+            "exit status: 0 done/COMPLETED, 1 FAILED, 2 usage, validation or configuration "
+            "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error. "
+            "Start with `optjob demo` (no AWS account needed)."
+        ),
+    )
+    _add_globals(parser, hidden=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str, description: str | None = None) -> _Parser:
+        sub: _Parser = commands.add_parser(
+            name, help=help_text, description=description or help_text
+        )
+        _add_globals(sub, hidden=True)
+        return sub
+
+    demo = command(
+        "demo",
+        "create, wait for, describe and list a job on the built-in emulator",
+        "One optimization job from start to finish on the built-in emulator (no AWS "
+        "account, nothing leaves this machine), in a few seconds of real time.",
+    )
+    demo.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=None,
+        help="emulated seconds per real second (default: 600)",
+    )
+    _add_output(demo)
+
+    create = command(
+        "create",
+        "start an optimization job from a JSON or YAML request file",
+        "Start an optimization job. The file holds a CreateOptimizationJob request in the "
+        "AWS CLI's --cli-input-json shape (PascalCase), as JSON or YAML (YAML needs "
+        "`pip install 'optjob-sdk[yaml]'`). Every problem is reported before anything is sent.",
+    )
+    create.add_argument(
+        "--file", "-f", required=True, metavar="PATH", help="job.json, job.yaml, or - for stdin"
+    )
+    create.add_argument("--wait", action="store_true", help="then wait for the job to end")
+    _add_wait_options(create)
+    _add_output(create)
+
+    describe = command("describe", "show an optimization job")
+    describe.add_argument("name", metavar="NAME")
+    describe.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="show environment values (masked by default, except OPTION_* settings)",
+    )
+    _add_output(describe)
+
+    listing = command("list", "list optimization jobs (newest first)")
+    listing.add_argument(
+        "--status",
+        type=_canonical(_STATUSES),
+        metavar="STATUS",
+        help=f"only jobs in this status ({', '.join(_STATUSES)})",
+    )
+    listing.add_argument("--name-contains", metavar="TEXT", help="only names containing TEXT")
+    listing.add_argument(
+        "--optimization-contains",
+        metavar="TEXT",
+        help="only jobs with an optimization type containing TEXT (Quantization, ...)",
+    )
+    listing.add_argument(
+        "--created-after", type=_timestamp, metavar="TIME", help="ISO-8601 (UTC if no zone)"
+    )
+    listing.add_argument(
+        "--created-before", type=_timestamp, metavar="TIME", help="ISO-8601 (UTC if no zone)"
+    )
+    listing.add_argument(
+        "--sort-by",
+        type=_canonical(("Name", "CreationTime", "Status")),
+        metavar="FIELD",
+        help="Name, CreationTime (default) or Status",
+    )
+    listing.add_argument(
+        "--sort-order",
+        type=_canonical(("Ascending", "Descending")),
+        metavar="ORDER",
+        help="Ascending or Descending (default)",
+    )
+    listing.add_argument("--max-items", type=_positive_int, metavar="N", help="at most N jobs")
+    _add_output(listing)
+
+    wait = command(
+        "wait",
+        "wait for an optimization job to end",
+        "Poll the job until it ends; exit status 0 COMPLETED, 1 FAILED, 3 STOPPED, 4 timed "
+        "out. Progress shows on stderr in a terminal.",
+    )
+    wait.add_argument("name", metavar="NAME")
+    _add_wait_options(wait)
+    _add_output(wait)
+
+    stop = command("stop", "stop an optimization job (it goes STOPPING, then STOPPED)")
+    stop.add_argument("name", metavar="NAME")
+    _add_output(stop)
+
+    delete = command("delete", "delete an optimization job's record")
+    delete.add_argument("name", metavar="NAME")
+    _add_output(delete)
+
+    emulator = command(
+        "emulator",
+        "serve the emulator on 127.0.0.1 until Ctrl-C",
+        "Serve the SageMaker AI optimization-job emulator on 127.0.0.1 (only) until "
+        "interrupted; point the other commands at it with --endpoint-url.",
+    )
+    emulator.add_argument("--port", type=_port, default=0, help="TCP port (default: a free one)")
+    emulator.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=1.0,
+        help="emulated seconds per real second (default 1: a job takes ~21 minutes)",
+    )
+    _add_output(emulator)
+    return parser
+
+
+def _add_wait_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_non_negative_float,
+        metavar="S",
+        help="give up after S seconds (exit 4; the job keeps running). Default: the "
+        "job's own MaxRuntimeInSeconds plus a margin",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=30.0,
+        metavar="S",
+        help="at least S seconds between polls (default 30; the spacing grows to 120)",
+    )
+
+
+# -- running a command ------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    args: argparse.Namespace
+    client_factory: ClientFactory
+    sleep: Callable[[float], None] | None
+    clock: Callable[[], float] | None
+    _client: OptimizationJobClient | None = None
+
+    @property
+    def out(self) -> TextIO:
+        return sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return sys.stderr
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "output", "table") == "json")
+
+    def client(self) -> OptimizationJobClient:
+        if self._client is None:
+            options = ClientOptions(
+                region=self.args.region,
+                profile=self.args.profile,
+                endpoint_url=self.args.endpoint_url,
+            )
+            self._client = self.client_factory(options)
+        return self._client
+
+    def print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def print_json(self, data: Any) -> None:
+        from optjob_sdk._cli_output import dumps
+
+        self.print(dumps(data))
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    client_factory: ClientFactory | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> int:
+    """Run ``optjob`` with ``argv`` (default: the process's arguments); returns the exit status.
+
+    ``client_factory`` builds the :class:`~optjob_sdk.OptimizationJobClient` from the global
+    options (default: through boto3); ``sleep``/``clock`` go to the waiter. All three are
+    for tests and for embedding; the console script uses the defaults.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as error:
+        _error_line(str(error))
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help, --version: argparse has printed already
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    debug: bool = args.debug
+    context = _Context(args, client_factory or default_client_factory, sleep, clock)
+    handler = logging.StreamHandler(sys.stderr)
+    logger = logging.getLogger("optjob_sdk")
+    if debug:
+        handler.setFormatter(logging.Formatter("optjob: %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return _COMMANDS[args.command](context)
+    except KeyboardInterrupt:
+        _error_line("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`optjob list | head`): not an error worth a message.
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as error:
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        return _report(error)
+    finally:
+        if debug:
+            logger.removeHandler(handler)
+            logger.setLevel(logging.NOTSET)
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    # One line, without the source location (which is optjob's own code, not the user's).
+    _error_line(f"warning: {message}")
+
+
+def _error_line(text: str) -> None:
+    sys.stderr.write(f"{PROG}: {text}\n")
+    sys.stderr.flush()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _report(error: Exception) -> int:
+    """Print the error for people (one line; one more per problem for validation) and
+    return its exit status."""
+    if isinstance(error, ValidationError):
+        count = len(error.errors)
+        head = str(error).splitlines()[0] if str(error) else "invalid request"
+        _error_line(f"error: {head}{':' if count else ''} (nothing was sent)")
+        for problem in error.errors:
+            sys.stderr.write(f"  - {_one_line(str(problem))}\n")
+        return EXIT_USAGE
+    from optjob_sdk._cli_files import FileProblem
+
+    if isinstance(error, (_UsageError, FileProblem)):
+        _error_line(f"error: {_one_line(str(error))}")
+        return EXIT_USAGE
+    if isinstance(error, ConfigurationError):
+        cause = error.__cause__
+        detail = str(cause) if cause is not None else str(error)
+        _error_line(
+            f"error: {_one_line(detail)}: set credentials and a region as boto3 reads them "
+            "(AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+            "AWS_REGION or --region, ~/.aws/config)"
+        )
+        return EXIT_USAGE
+    if isinstance(error, JobFailedError):
+        _error_line(_one_line(str(error)))
+        return EXIT_FAILED
+    if isinstance(error, JobStoppedError):
+        _error_line(_one_line(str(error)))
+        return EXIT_STOPPED
+    if isinstance(error, WaitTimeoutError):
+        _error_line(_one_line(str(error)))
+        return EXIT_TIMEOUT
+    if isinstance(error, (ServiceError, OptjobError)):
+        _error_line(f"error: {_one_line(str(error))}")
+        return EXIT_SERVICE_ERROR
+    _error_line(
+        f"internal error: {type(error).__name__}: {_one_line(str(error))} "
+        "(run with --debug for the traceback, and please report it)"
+    )
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    # Python would complain again when flushing stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
+# -- the client -----------------------------------------------------------------------------
+
+
+def _is_loopback(url: str | None) -> bool:
+    if not url:
+        return False
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def default_client_factory(options: ClientOptions) -> OptimizationJobClient:
+    """An :class:`~optjob_sdk.OptimizationJobClient` on a boto3 client built as the AWS CLI
+    would (profile, region, endpoint URL).
+
+    For an endpoint on this machine (an ``optjob emulator``) missing credentials and region
+    are filled in with placeholders: the emulator checks neither, and nothing can reach AWS.
+    """
+    import importlib
+
+    from optjob_sdk._errors_map import map_error
+    from optjob_sdk.client import OptimizationJobClient
+
+    boto3: Any = importlib.import_module("boto3")
+    endpoint = options.endpoint_url
+    effective = endpoint
+    if effective is None and not os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        effective = os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or os.environ.get(
+            "AWS_ENDPOINT_URL"
+        )
+    try:
+        session: Any = boto3.Session(profile_name=options.profile, region_name=options.region)
+        kwargs: dict[str, Any] = {}
+        if endpoint is not None:
+            kwargs["endpoint_url"] = endpoint
+        if _is_loopback(effective):
+            if session.region_name is None:
+                kwargs["region_name"] = _EMULATOR_REGION
+            if session.get_credentials() is None:
+                kwargs.update(
+                    aws_access_key_id="optjob-emulator",
+                    aws_secret_access_key="optjob-emulator",
+                )
+        sagemaker = session.client("sagemaker", **kwargs)
+    except Exception as error:
+        mapped = map_error(error, operation="creating the SageMaker client", endpoint=endpoint)
+        if mapped is None:
+            raise
+        raise mapped from error
+    return OptimizationJobClient(sagemaker)
+
+
+# -- the commands -----------------------------------------------------------------------------
+
+
+def _cmd_demo(context: _Context) -> int:
+    from optjob_sdk._cli_demo import DEFAULT_SPEED, run_demo
+
+    speed: float | None = context.args.speed
+    return run_demo(
+        json_output=context.json,
+        speed=speed if speed is not None else DEFAULT_SPEED,
+        out=context.out,
+        err=context.err,
+    )
+
+
+def _cmd_create(context: _Context) -> int:
+    from optjob_sdk._cli_files import load_request
+    from optjob_sdk._cli_output import jsonable, key_value_table
+
+    request = load_request(context.args.file)  # every problem, before any client exists
+    client = context.client()
+    created = client.create(request)
+    name = request.optimization_job_name
+    if not context.args.wait:
+        if context.json:
+            context.print_json(jsonable(created))
+        else:
+            context.print(
+                key_value_table(
+                    [
+                        ("OptimizationJobName", name),
+                        ("OptimizationJobArn", created.optimization_job_arn),
+                    ]
+                )
+            )
+        return EXIT_OK
+    if not context.json:
+        context.print(f"created {created.optimization_job_arn}; waiting for it to end")
+    return _wait_and_report(context, name)
+
+
+def _cmd_describe(context: _Context) -> int:
+    from optjob_sdk._cli_output import describe_table, jsonable
+
+    job = context.client().describe(context.args.name)
+    secrets: bool = context.args.show_secrets
+    if context.json:
+        context.print_json(jsonable(job, show_secrets=secrets))
+    else:
+        context.print(describe_table(job, show_secrets=secrets))
+    return EXIT_OK
+
+
+def _cmd_list(context: _Context) -> int:
+    from optjob_sdk._cli_output import jsonable, list_table
+
+    args = context.args
+    pager = context.client().list(
+        status=args.status,
+        name_contains=args.name_contains,
+        optimization_contains=args.optimization_contains,
+        creation_time_after=args.created_after,
+        creation_time_before=args.created_before,
+        sort_by=args.sort_by,
+        sort_order=args.sort_order,
+        max_items=args.max_items,
+    )
+    summaries = list(pager)
+    if context.json:
+        context.print_json({"OptimizationJobSummaries": [jsonable(s) for s in summaries]})
+    else:
+        context.print(list_table(summaries))
+    return EXIT_OK
+
+
+def _cmd_wait(context: _Context) -> int:
+    return _wait_and_report(context, context.args.name)
+
+
+def _wait_and_report(context: _Context, name: str) -> int:
+    from optjob_sdk._cli_output import jsonable, key_value_table, outcome_rows
+
+    args = context.args
+    poll: float = args.poll_interval
+    final: DescribeOptimizationJobResponse | None
+    try:
+        final = context.client().wait(
+            name,
+            timeout=args.timeout,
+            poll_interval=poll,
+            max_poll_interval=max(poll, 120.0),
+            progress=None,  # the waiter's display, when stderr is a terminal
+            sleep=context.sleep,
+            clock=context.clock,
+        )
+        error: OptjobError | None = None
+    except (JobFailedError, JobStoppedError) as ended:
+        final, error = ended.job, ended
+    except WaitTimeoutError as timed_out:
+        final, error = timed_out.last_job, timed_out
+    # The last description goes to stdout whatever the outcome; the verdict, if not
+    # COMPLETED, to stderr as one line, with its exit status.
+    if final is not None:
+        if context.json:
+            context.print_json(jsonable(final))
+        else:
+            context.print(key_value_table(outcome_rows(final)))
+    if error is not None:
+        raise error
+    return EXIT_OK
+
+
+def _cmd_stop(context: _Context) -> int:
+    name: str = context.args.name
+    context.client().stop(name)
+    if context.json:
+        context.print_json({"OptimizationJobName": name, "StopRequested": True})
+    else:
+        context.print(f"stopping {name} (it goes STOPPING, then STOPPED)")
+    return EXIT_OK
+
+
+def _cmd_delete(context: _Context) -> int:
+    name: str = context.args.name
+    context.client().delete(name)
+    if context.json:
+        context.print_json({"OptimizationJobName": name, "Deleted": True})
+    else:
+        context.print(f"deleted {name}")
+    return EXIT_OK
+
+
+def _cmd_emulator(context: _Context) -> int:
+    from optjob_sdk.testing import FakeOptimizationService, serve_forever
+
+    speed: float = context.args.speed
+    service = FakeOptimizationService(realtime=True, speed=speed)
+
+    def ready(url: str) -> None:
+        if context.json:
+            context.print_json({"EndpointUrl": url})
+            return
+        pace = "" if speed == 1 else f", emulated time {speed:g}x faster"
+        context.print(f"optjob emulator listening on {url} (127.0.0.1 only{pace})")
+        context.print(f"try:  {PROG} --endpoint-url {url} list")
+        context.print("Ctrl-C stops it; jobs live in memory and go with it.")
+
+    serve_forever(service, context.args.port, ready=ready)
+    if not context.json:
+        context.err.write("\nemulator stopped\n")
+        context.err.flush()
+    return EXIT_OK
+
+
+_COMMANDS: Final[dict[str, Callable[[_Context], int]]] = {
+    "demo": _cmd_demo,
+    "create": _cmd_create,
+    "describe": _cmd_describe,
+    "list": _cmd_list,
+    "wait": _cmd_wait,
+    "stop": _cmd_stop,
+    "delete": _cmd_delete,
+    "emulator": _cmd_emulator,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
