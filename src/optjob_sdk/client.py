@@ -32,6 +32,7 @@ from optjob_sdk.models import (
     StopOptimizationJobRequest,
 )
 from optjob_sdk.paging import MAX_PAGE_SIZE, JobPager, RetryPolicy, list_request
+from optjob_sdk.waiting import DEFAULT_MAX_POLL_INTERVAL, wait_for_job
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -166,7 +167,7 @@ class OptimizationJobClient:
         *,
         timeout: float | None = None,
         poll_interval: float = 30.0,
-        max_poll_interval: float = 120.0,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         on_update: Callable[[DescribeOptimizationJobResponse], None] | None = None,
         progress: bool | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -180,11 +181,7 @@ class OptimizationJobClient:
         errors ridden out).
         """
         _check_name(DescribeOptimizationJobRequest, name)
-        import importlib
-
-        # The waiter lives a layer above; imported on use (and typed through the call).
-        waiting: Any = importlib.import_module("optjob_sdk.waiting")
-        result: DescribeOptimizationJobResponse = waiting.wait_for_job(
+        return wait_for_job(
             self._describe_for_wait,
             name,
             timeout=timeout,
@@ -195,7 +192,6 @@ class OptimizationJobClient:
             sleep=sleep,
             clock=clock,
         )
-        return result
 
     def stop(self, name: str) -> None:
         """Ask the service to stop the job (it goes STOPPING, then STOPPED)."""

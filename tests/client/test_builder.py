@@ -6,7 +6,7 @@ import warnings
 
 import attrs
 import pytest
-from conftest import Wire, installed_knows, load_example
+from wire_support import Wire, installed_knows, load_example
 
 from optjob_sdk import (
     CombinationWarning,

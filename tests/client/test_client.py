@@ -10,7 +10,7 @@ import attrs
 import boto3  # type: ignore[import-untyped]
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError  # type: ignore[import-untyped]
-from conftest import Wire, error_body, installed_knows, load_example, make_boto_client
+from wire_support import Wire, error_body, installed_knows, load_example, make_boto_client
 
 from optjob_sdk import (
     CreateOptimizationJobRequest,

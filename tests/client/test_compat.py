@@ -7,14 +7,12 @@ older-botocore path under the newest botocore as well.
 from __future__ import annotations
 
 import copy
-import sys
-import types
 from typing import Any
 
 import botocore.session  # type: ignore[import-untyped]
 import pytest
 from botocore.model import ServiceModel  # type: ignore[import-untyped]
-from conftest import Wire, error_body, load_example
+from wire_support import Wire, error_body, load_example
 
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -46,6 +44,18 @@ def test_members_the_model_lacks_are_named_with_their_paths(trimmed_model: Servi
     paths = {error.path for error in caught.value.errors}
     assert "max_instance_count" in paths
     assert "optimization_configs[0].model_speculative_decoding_config" in paths
+    messages = {error.path: error.message for error in caught.value.errors}
+    # The release that added each member, from scripts/since.json (bisected over botocore).
+    assert "boto3 1.41.2" in messages["max_instance_count"]
+    assert "boto3 1.41.2" in messages["optimization_configs[0].model_speculative_decoding_config"]
+
+
+def test_without_a_recorded_release_the_message_still_guides(
+    trimmed_model: ServiceModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compat, "SINCE", {})
+    with pytest.raises(ValidationError) as caught:
+        compat.check_supported(trimmed_model, "CreateOptimizationJob", eagle_request())
     assert all("a newer boto3" in error.message for error in caught.value.errors)
 
 
@@ -117,9 +127,7 @@ def test_wait_validates_then_delegates_with_a_describe_that_raises_mapped_errors
             describe(name)  # the first answer: not found yet (eventual consistency)
         return describe(name)
 
-    fake = types.ModuleType("optjob_sdk.waiting")
-    fake.wait_for_job = wait_for_job  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "optjob_sdk.waiting", fake)
+    monkeypatch.setattr("optjob_sdk.client.wait_for_job", wait_for_job)
     answers = iter(
         [(400, error_body("ResourceNotFound")), (200, load_example("describe-completed"))]
     )

@@ -7,9 +7,9 @@ from typing import Any
 
 import attrs
 from botocore import exceptions as bx  # type: ignore[import-untyped]
-from conftest import Answer, Wire, error_body, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wire_support import Answer, Wire, error_body, load_example
 
 from optjob_sdk import (
     ConnectionFailedError,
@@ -179,7 +179,7 @@ def test_a_connection_error_names_the_endpoint(fresh_wire: Wire) -> None:
 def test_an_unparseable_answer_is_a_service_error(fresh_wire: Wire) -> None:
     # Not JSON at all: botocore's parser makes an empty answer of it; the SDK reports a
     # broken answer as the service's fault, not as a ValidationError of the request.
-    from conftest import _Raw
+    from wire_support import _Raw
 
     def garbage(request: Any, **_: Any) -> Any:
         from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]

@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 import pytest
-from conftest import Answer, Wire, error_body
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wire_support import Answer, Wire, error_body
 
 from optjob_sdk import (
     JobPager,

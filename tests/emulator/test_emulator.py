@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
-from conftest import MODEL, NO_RETRIES, check_output, example, request
+from emulator_support import MODEL, NO_RETRIES, check_output, example, request
 
 from optjob_sdk.testing import Durations, FakeOptimizationService
 
