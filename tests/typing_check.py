@@ -55,3 +55,39 @@ def errors(error: ValidationError) -> None:
     assert_type(error.errors, tuple[FieldError, ...])
     assert_type(error.errors[0].path, str)
     assert_type(optjob_sdk.InstanceType, type[InstanceType])
+
+
+def client_api(
+    client: optjob_sdk.OptimizationJobClient, request: CreateOptimizationJobRequest
+) -> None:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+    from optjob_sdk import (
+        CreateOptimizationJobResponse,
+        JobPager,
+        ListOptimizationJobsResponse,
+        OptimizationJobSummary,
+    )
+
+    assert_type(client.sagemaker_client, SageMakerClient)
+    assert_type(client.create(request), CreateOptimizationJobResponse)
+    assert_type(client.describe("job"), DescribeOptimizationJobResponse)
+    assert_type(client.wait("job", timeout=60.0), DescribeOptimizationJobResponse)
+    assert_type(client.stop("job"), None)
+    assert_type(client.delete("job"), None)
+    pager = client.list(status=JobStatus.COMPLETED, max_items=10)
+    assert_type(pager, JobPager)
+    for summary in pager:
+        assert_type(summary, OptimizationJobSummary)
+    for page in pager.by_page():
+        assert_type(page, ListOptimizationJobsResponse)
+    configs = optjob_sdk.OptimizationConfigsBuilder().quantization(method="awq").build()
+    assert_type(configs, tuple[OptimizationConfig, ...])
+
+
+def errors_carry_jobs(
+    failed: optjob_sdk.JobFailedError, timeout: optjob_sdk.WaitTimeoutError
+) -> None:
+    assert_type(failed.job, DescribeOptimizationJobResponse)
+    assert_type(failed.failure_reason, str | None)
+    assert_type(timeout.last_job, DescribeOptimizationJobResponse | None)

@@ -341,3 +341,24 @@ def test_schedule_properties(
         assert poll - 1e-9 <= pause <= cap + 1e-9
     # The first poll is immediate.
     assert script.calls[0] == 0.0
+
+
+def test_progress_in_a_notebook_updates_one_display() -> None:
+    from optjob_sdk._progress import NotebookProgress
+
+    shown: list[tuple[str, str]] = []
+
+    class Handle:
+        def update(self, obj: str) -> None:
+            shown.append(("update", obj))
+
+    def display(obj: str, *, display_id: bool) -> Handle:
+        assert display_id is True
+        shown.append(("display", obj))
+        return Handle()
+
+    progress = NotebookProgress(display, str)
+    progress.update(NAME, "STARTING", 0, 60)
+    progress.update(NAME, "COMPLETED", 30, 30)
+    assert [kind for kind, _ in shown] == ["display", "update"]
+    assert "COMPLETED" in shown[1][1]
