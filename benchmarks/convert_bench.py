@@ -7,7 +7,7 @@
 - request side: botocore validating and serializing CreateOptimizationJob parameters, against
   ``validate`` + ``to_dict`` on the model.
 
-The data is ``shared/examples`` (or a built-in copy when that folder is absent).
+The data is the examples in ``tests/data/examples``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from optjob_sdk import (
     validate,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "examples"
 
 
 def per_call(fn: Callable[[], Any], rounds: int) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
@@ -16,7 +15,7 @@ import pytest
 from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+from examples import EXAMPLES
 
 REGION = "us-west-2"
 ENDPOINT = f"https://api.sagemaker.{REGION}.amazonaws.com"

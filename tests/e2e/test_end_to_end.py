@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -13,6 +12,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
     JobAlreadyExistsError,
@@ -31,7 +31,6 @@ from optjob_sdk import (
 )
 from optjob_sdk.testing import FakeOptimizationService
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 

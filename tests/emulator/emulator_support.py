@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,9 +12,9 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
+from examples import EXAMPLES
 from optjob_sdk.testing import FakeOptimizationService
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 MODEL = botocore.session.get_session().get_service_model("sagemaker")
 

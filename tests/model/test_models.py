@@ -8,13 +8,13 @@ import subprocess
 import sys
 import unicodedata
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
 import optjob_sdk
+from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
     DescribeOptimizationJobResponse,
@@ -33,7 +33,6 @@ from optjob_sdk import (
 )
 from optjob_sdk._patterns import SKIPPED_PLANES, UnsupportedPatternError, full_matcher, translate
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 REQUESTS = [
     "awq-quantization",
     "fp8-trtllm-compilation",

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
     DescribeOptimizationJobResponse,
@@ -190,9 +191,8 @@ def test_environment_keys(key: str) -> None:
 
 def _request(**changes: Any) -> CreateOptimizationJobRequest:
     import json
-    from pathlib import Path
 
-    example = Path(__file__).resolve().parents[3] / "shared" / "examples" / "awq-quantization.json"
+    example = EXAMPLES / "awq-quantization.json"
     request = from_dict(CreateOptimizationJobRequest, json.loads(example.read_text()))
     return attrs.evolve(request, **changes)
 

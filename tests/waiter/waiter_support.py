@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from examples import EXAMPLES
 from optjob_sdk import DescribeOptimizationJobResponse, from_dict
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "describe-completed.json"
+EXAMPLE = EXAMPLES / "describe-completed.json"
 CREATED = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 
 
