@@ -91,11 +91,23 @@ def load_request(path: str) -> CreateOptimizationJobRequest:
     try:
         request = from_dict(CreateOptimizationJobRequest, data)
     except ValidationError as error:
-        raise ValidationError([*problems, *error.errors], subject=subject) from error
+        broken = [_readable(problem) for problem in error.errors]
+        raise ValidationError([*problems, *broken], subject=subject) from error
     problems += check(request)
     if problems:
         raise ValidationError(problems, subject=subject)
     return request
+
+
+def _readable(problem: FieldError) -> FieldError:
+    # cattrs words a structural problem as "<what> @ $.<path>"; say it as validation does.
+    what, at, where = problem.message.rpartition(" @ $")
+    if not at or problem.path:
+        return problem
+    path = where.lstrip(".")
+    if what == "required field missing":
+        what = "is required"
+    return FieldError(path, what)
 
 
 def unknown_members(cls: type[Any], data: Mapping[str, Any], path: str = "") -> list[FieldError]:
@@ -110,14 +122,12 @@ def unknown_members(cls: type[Any], data: Mapping[str, Any], path: str = "") -> 
         known = fields.get(key)
         if known is None:
             close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            where = f" in {path}" if path else ""
-            problems.append(
-                FieldError(
-                    path,
-                    f"unknown member {key!r}{where}{hint}; {cls.__name__} has {', '.join(fields)}",
-                )
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"{cls.__name__} has {', '.join(fields)}"
             )
+            problems.append(FieldError(path, f"unknown member {key!r} ({hint})"))
             continue
         name, info = known
         child = f"{path}.{name}" if path else name

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import attrs
 
+from optjob_sdk._cli_text import printable
 from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap, MemberInfo
 from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
 
@@ -135,7 +136,9 @@ def _tree(key: str, value: Any, depth: int, rows: list[tuple[int, str, str | Non
         if not sequence:
             return
         if _is_tag_list(sequence):
-            tags = ", ".join(f"{tag['Key']}={tag.get('Value', '')}" for tag in sequence)
+            tags = ", ".join(
+                f"{_scalar(tag['Key'])}={_scalar(tag.get('Value', ''))}" for tag in sequence
+            )
             rows.append((depth, key, tags))
         elif all(not isinstance(item, (Mapping, list)) for item in sequence):
             rows.append((depth, key, ", ".join(_scalar(item) for item in sequence)))
@@ -159,7 +162,7 @@ def _tree(key: str, value: Any, depth: int, rows: list[tuple[int, str, str | Non
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return printable(str(value))
 
 
 def _is_tag_list(items: list[Any]) -> bool:
@@ -176,10 +179,13 @@ def outline(data: Mapping[str, Any]) -> str:
         _tree(key, value, 0, rows)
     if not rows:
         return ""
-    width = max(2 * depth + len(key) for depth, key, value in rows if value is not None)
+    width = max(
+        (2 * depth + len(printable(key)) for depth, key, value in rows if value is not None),
+        default=0,
+    )
     lines: list[str] = []
     for depth, key, value in rows:
-        label = "  " * depth + key
+        label = "  " * depth + printable(key)
         lines.append(label if value is None else f"{label.ljust(width)}  {value}".rstrip())
     return "\n".join(lines)
 
@@ -224,7 +230,9 @@ def key_value_table(rows: Iterable[tuple[str, str]]) -> str:
     if not materialised:
         return ""
     width = max(len(key) for key, _ in materialised)
-    return "\n".join(f"{key.ljust(width)}  {value}".rstrip() for key, value in materialised)
+    return "\n".join(
+        f"{key.ljust(width)}  {printable(value)}".rstrip() for key, value in materialised
+    )
 
 
 def _columns(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
@@ -240,11 +248,14 @@ def list_table(summaries: Iterable[OptimizationJobSummary]) -> str:
     """Aligned columns: name, status, instance type, optimization types, created."""
     body = [
         [
-            summary.optimization_job_name,
-            str(jsonable(summary.optimization_job_status)),
-            str(jsonable(summary.deployment_instance_type)),
-            ", ".join(summary.optimization_types) or "-",
-            format_time(summary.creation_time),
+            printable(cell)
+            for cell in (
+                summary.optimization_job_name,
+                str(jsonable(summary.optimization_job_status)),
+                str(jsonable(summary.deployment_instance_type)),
+                ", ".join(summary.optimization_types) or "-",
+                format_time(summary.creation_time),
+            )
         ]
         for summary in summaries
     ]

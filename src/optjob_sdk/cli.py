@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import logging
 import os
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,6 +35,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 from urllib.parse import urlsplit
 
+from optjob_sdk._cli_text import one_line
 from optjob_sdk.errors import (
     ConfigurationError,
     JobFailedError,
@@ -208,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``optjob`` argument parser."""
     parser = _Parser(
         prog=PROG,
+        allow_abbrev=False,  # `--regio` is a typo, not --region
         description="Amazon SageMaker AI inference-optimization jobs from the command line.",
         epilog=(
             "exit status: 0 done/COMPLETED, 1 FAILED, 2 usage, validation or configuration "
@@ -220,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str, description: str | None = None) -> _Parser:
         sub: _Parser = commands.add_parser(
-            name, help=help_text, description=description or help_text
+            name, help=help_text, description=description or help_text, allow_abbrev=False
         )
         _add_globals(sub, hidden=True)
         return sub
@@ -401,8 +405,9 @@ def main(
     """Run ``optjob`` with ``argv`` (default: the process's arguments); returns the exit status.
 
     ``client_factory`` builds the :class:`~optjob_sdk.OptimizationJobClient` from the global
-    options (default: through boto3); ``sleep``/``clock`` go to the waiter. All three are
-    for tests and for embedding; the console script uses the defaults.
+    options (default: through boto3); ``sleep``/``clock`` go to the waiter (``demo`` uses
+    ``sleep`` for its real-time pauses). All three are for tests and for embedding; the
+    console script uses the defaults.
     """
     parser = build_parser()
     try:
@@ -454,48 +459,44 @@ def _error_line(text: str) -> None:
     sys.stderr.flush()
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _report(error: Exception) -> int:
     """Print the error for people (one line; one more per problem for validation) and
     return its exit status."""
     if isinstance(error, ValidationError):
         count = len(error.errors)
-        head = str(error).splitlines()[0] if str(error) else "invalid request"
-        _error_line(f"error: {head}{':' if count else ''} (nothing was sent)")
+        head = str(error).splitlines()[0].rstrip(":") if str(error) else "invalid request"
+        _error_line(f"error: {head} (nothing was sent){':' if count else ''}")
         for problem in error.errors:
-            sys.stderr.write(f"  - {_one_line(str(problem))}\n")
+            sys.stderr.write(f"  - {one_line(str(problem))}\n")
         return EXIT_USAGE
     from optjob_sdk._cli_files import FileProblem
 
     if isinstance(error, (_UsageError, FileProblem)):
-        _error_line(f"error: {_one_line(str(error))}")
+        _error_line(f"error: {one_line(str(error))}")
         return EXIT_USAGE
     if isinstance(error, ConfigurationError):
         cause = error.__cause__
         detail = str(cause) if cause is not None else str(error)
         _error_line(
-            f"error: {_one_line(detail)}: set credentials and a region as boto3 reads them "
+            f"error: {one_line(detail)}: set credentials and a region as boto3 reads them "
             "(AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
             "AWS_REGION or --region, ~/.aws/config)"
         )
         return EXIT_USAGE
     if isinstance(error, JobFailedError):
-        _error_line(_one_line(str(error)))
+        _error_line(one_line(str(error)))
         return EXIT_FAILED
     if isinstance(error, JobStoppedError):
-        _error_line(_one_line(str(error)))
+        _error_line(one_line(str(error)))
         return EXIT_STOPPED
     if isinstance(error, WaitTimeoutError):
-        _error_line(_one_line(str(error)))
+        _error_line(one_line(str(error)))
         return EXIT_TIMEOUT
     if isinstance(error, (ServiceError, OptjobError)):
-        _error_line(f"error: {_one_line(str(error))}")
+        _error_line(f"error: {one_line(str(error))}")
         return EXIT_SERVICE_ERROR
     _error_line(
-        f"internal error: {type(error).__name__}: {_one_line(str(error))} "
+        f"internal error: {type(error).__name__}: {one_line(str(error))} "
         "(run with --debug for the traceback, and please report it)"
     )
     return EXIT_INTERNAL
@@ -578,6 +579,7 @@ def _cmd_demo(context: _Context) -> int:
         speed=speed if speed is not None else DEFAULT_SPEED,
         out=context.out,
         err=context.err,
+        real_sleep=context.sleep or time.sleep,
     )
 
 
@@ -706,7 +708,8 @@ def _cmd_emulator(context: _Context) -> int:
 
     def ready(url: str) -> None:
         if context.json:
-            context.print_json({"EndpointUrl": url})
+            # One line: a script reads it, then leaves the server running.
+            context.print(json.dumps({"EndpointUrl": url}))
             return
         pace = "" if speed == 1 else f", emulated time {speed:g}x faster"
         context.print(f"optjob emulator listening on {url} (127.0.0.1 only{pace})")
