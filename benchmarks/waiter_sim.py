@@ -60,9 +60,7 @@ def main() -> None:
     results = [simulate(seed) for seed in range(runs)]
     calls = [c for c, _ in results]
     delays = [d for _, d in results]
-    print(
-        f"simulated 2-hour job, defaults (poll_interval=30 s, max_poll_interval=120 s), {runs} seeds"
-    )
+    print(f"simulated 2-hour job, default settings (30 s growing to 120 s), {runs} seeds")
     print(
         f"Describe calls: median {statistics.median(calls):.0f}, min {min(calls)}, max {max(calls)}"
     )
