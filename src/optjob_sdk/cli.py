@@ -716,7 +716,10 @@ def _cmd_emulator(context: _Context) -> int:
         context.print(f"try:  {PROG} --endpoint-url {url} list")
         context.print("Ctrl-C stops it; jobs live in memory and go with it.")
 
-    serve_forever(service, context.args.port, ready=ready)
+    try:
+        serve_forever(service, context.args.port, ready=ready)
+    except KeyboardInterrupt:  # Ctrl-C before serving began (serve_forever takes it after)
+        pass
     if not context.json:
         context.err.write("\nemulator stopped\n")
         context.err.flush()

@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import botocore.session
 import pytest
 from cli_support import DATA, SECRETS, Cli
 
@@ -20,6 +21,15 @@ from optjob_sdk.cli import (
     EXIT_USAGE,
 )
 from optjob_sdk.testing import FakeOptimizationService
+
+#: Whether the installed botocore knows the 2025-11 additions (boto3 >= 1.41.2).
+SPECULATIVE_DECODING_KNOWN = (
+    "ModelSpeculativeDecodingConfig"
+    in botocore.session.get_session()
+    .get_service_model("sagemaker")
+    .shape_for("OptimizationConfig")
+    .members
+)
 
 
 def is_iso(text: str) -> bool:
@@ -79,12 +89,30 @@ def test_create_sniffs_yaml_without_a_suffix(
 
 
 def test_create_wait_completes(cli: Cli) -> None:
-    result = cli("create", "--file", str(DATA / "eagle-speculative-decoding.json"), "--wait")
+    result = cli("create", "--file", str(DATA / "neuron-compilation.json"), "--wait")
     assert result.code == EXIT_OK, result.err
-    assert "COMPLETED" in result.out
-    assert "SageMakerModel" in result.out
-    assert "qwen3-32b-eagle" in result.out
+    rows = dict(line.split(None, 1) for line in result.out.splitlines()[1:])
+    assert rows["OptimizationJobStatus"] == "COMPLETED"
+    assert rows["S3OutputLocation"] == "s3://example-models/optimized/llama2-70b-neuron/"
     assert result.err == ""  # stderr is not a terminal: no progress display
+
+
+def test_a_request_newer_than_the_installed_botocore(
+    cli: Cli, service: FakeOptimizationService
+) -> None:
+    """EAGLE speculative decoding and SageMaker models came with boto3 1.41.2: with an older
+    botocore the request is refused before sending, saying what to upgrade."""
+    result = cli("create", "--file", str(DATA / "eagle-speculative-decoding.json"), "--wait")
+    if SPECULATIVE_DECODING_KNOWN:
+        assert result.code == EXIT_OK, result.err
+        rows = dict(line.split(None, 1) for line in result.out.splitlines()[1:])
+        assert rows["OptimizationJobStatus"] == "COMPLETED"
+        assert rows["SageMakerModel"] == "qwen3-32b-eagle"
+    else:
+        assert result.code == EXIT_USAGE
+        assert "upgrade boto3" in result.err
+        assert "model_speculative_decoding_config" in result.err
+        assert service.calls() == 0
 
 
 def test_create_wait_json_is_one_document_the_final_description(local_cli: Cli) -> None:
@@ -346,7 +374,7 @@ def make_jobs(cli: Cli, service: FakeOptimizationService) -> None:
     service.advance(10)
     cli.create("fp8-trtllm-compilation.json")
     service.advance(10)
-    cli.create("eagle-speculative-decoding.json")
+    cli.create("neuron-compilation.json")
     service.advance(45)  # the first is INPROGRESS, the others still STARTING
 
 
@@ -357,12 +385,12 @@ def test_list_table(cli: Cli, service: FakeOptimizationService) -> None:
     lines = result.out.splitlines()
     assert lines[0].split() == ["NAME", "STATUS", "INSTANCE", "TYPE", "OPTIMIZATIONS", "CREATED"]
     assert [line.split()[0] for line in lines[1:]] == [
-        "qwen3-32b-eagle",
+        "llama2-70b-neuron",
         "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
     ]
     assert "Quantization, Compilation" in lines[2]
-    assert "SpeculativeDecoding" in lines[1]
+    assert lines[1].split()[1:4] == ["STARTING", "ml.inf2.48xlarge", "Compilation"]
     assert lines[3].split()[1:3] == ["INPROGRESS", "ml.g5.12xlarge"]
     # aligned: every column starts at the same offset on every line
     status_at = lines[0].index("STATUS")
@@ -399,14 +427,17 @@ def test_list_filters_sorting_and_max_items(
         "llama3-8b-awq-2026-11-24",
     ]
     assert names("--sort-by", "name", "--sort-order", "ascending") == [
+        "llama2-70b-neuron",
         "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
-        "qwen3-32b-eagle",
     ]
-    assert names("--max-items", "2") == ["qwen3-32b-eagle", "llama3-70b-fp8-trtllm"]
-    assert names("--optimization-contains", "Compilation") == ["llama3-70b-fp8-trtllm"]
+    assert names("--max-items", "2") == ["llama2-70b-neuron", "llama3-70b-fp8-trtllm"]
+    assert names("--optimization-contains", "Quantization") == [
+        "llama3-70b-fp8-trtllm",
+        "llama3-8b-awq-2026-11-24",
+    ]
     sent = service.call_log[-1][1]
-    assert sent["OptimizationContains"] == "Compilation"
+    assert sent["OptimizationContains"] == "Quantization"
     after = service.now.replace(year=service.now.year - 1).isoformat()
     assert len(names("--created-after", after)) == 3
     assert names("--created-before", after) == []

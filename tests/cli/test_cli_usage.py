@@ -261,7 +261,7 @@ def test_interrupt_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_json_output_is_parseable_with_nothing_else_on_stdout(local_cli: Cli) -> None:
-    name = local_cli.create("eagle-speculative-decoding.json")
+    name = local_cli.create("neuron-compilation.json")
     for argv in (("describe", name), ("list",), ("stop", name), ("wait", name)):
         result = local_cli(*argv, "--output", "json")
         json.loads(result.out)  # one document, nothing around it
