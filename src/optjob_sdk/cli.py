@@ -21,6 +21,7 @@ Importing this module is cheap: boto3 is imported only when a command needs a cl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import logging
@@ -716,10 +717,9 @@ def _cmd_emulator(context: _Context) -> int:
         context.print(f"try:  {PROG} --endpoint-url {url} list")
         context.print("Ctrl-C stops it; jobs live in memory and go with it.")
 
-    try:
+    # serve_forever takes Ctrl-C itself; this covers one that comes before it is serving.
+    with contextlib.suppress(KeyboardInterrupt):
         serve_forever(service, context.args.port, ready=ready)
-    except KeyboardInterrupt:  # Ctrl-C before serving began (serve_forever takes it after)
-        pass
     if not context.json:
         context.err.write("\nemulator stopped\n")
         context.err.flush()
