@@ -349,7 +349,14 @@ def _add_wait_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_float,
         default=30.0,
         metavar="S",
-        help="at least S seconds between polls (default 30; the spacing grows to 120)",
+        help="at least S seconds between polls (default 30)",
+    )
+    parser.add_argument(
+        "--max-poll-interval",
+        type=_positive_float,
+        metavar="S",
+        help="the spacing between polls grows up to S seconds (default 120, or the "
+        "poll interval if longer)",
     )
 
 
@@ -653,13 +660,18 @@ def _wait_and_report(context: _Context, name: str) -> int:
 
     args = context.args
     poll: float = args.poll_interval
+    longest: float | None = args.max_poll_interval
+    if longest is not None and longest < poll:
+        raise _UsageError(
+            f"--max-poll-interval ({longest:g}) must be at least --poll-interval ({poll:g})"
+        )
     final: DescribeOptimizationJobResponse | None
     try:
         final = context.client().wait(
             name,
             timeout=args.timeout,
             poll_interval=poll,
-            max_poll_interval=max(poll, 120.0),
+            max_poll_interval=longest if longest is not None else max(poll, 120.0),
             progress=None,  # the waiter's display, when stderr is a terminal
             sleep=context.sleep,
             clock=context.clock,

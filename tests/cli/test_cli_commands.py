@@ -496,6 +496,20 @@ def test_wait_polls_no_faster_than_asked(local_cli: Cli, service: FakeOptimizati
     assert 2 <= polls <= 1260 // 300 + 2
 
 
+def test_wait_max_poll_interval(local_cli: Cli, service: FakeOptimizationService) -> None:
+    name = local_cli.create()
+    before = service.calls("DescribeOptimizationJob")
+    argv = ("wait", name, "--poll-interval", "10", "--max-poll-interval", "10")
+    assert local_cli(*argv).code == EXIT_OK
+    polls = service.calls("DescribeOptimizationJob") - before
+    assert polls >= 1260 // 10  # every 10 s, never spaced out further
+    bad = local_cli("wait", name, "--poll-interval", "60", "--max-poll-interval", "30")
+    assert bad.code == EXIT_USAGE
+    assert bad.err == (
+        "optjob: error: --max-poll-interval (30) must be at least --poll-interval (60)\n"
+    )
+
+
 def test_wait_failed_exits_1(cli: Cli, service: FakeOptimizationService) -> None:
     service.set_outcome("llama3-8b-awq-2026-11-24", "FAILED", reason="ClientError: bad weights")
     name = cli.create()
