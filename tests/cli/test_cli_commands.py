@@ -6,6 +6,7 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -23,9 +24,10 @@ from optjob_sdk.cli import (
 from optjob_sdk.testing import FakeOptimizationService
 
 #: Whether the installed botocore knows the 2025-11 additions (boto3 >= 1.41.2).
-SPECULATIVE_DECODING_KNOWN = (
-    "ModelSpeculativeDecodingConfig"
-    in botocore.session.get_session()
+_OPTIMIZATION_CONFIG: Any = (
+    botocore.session.get_session().get_service_model("sagemaker").shape_for("OptimizationConfig")
+)
+SPECULATIVE_DECODING_KNOWN = "ModelSpeculativeDecodingConfig" in _OPTIMIZATION_CONFIG.members
     .get_service_model("sagemaker")
     .shape_for("OptimizationConfig")
     .members
