@@ -28,10 +28,6 @@ _OPTIMIZATION_CONFIG: Any = (
     botocore.session.get_session().get_service_model("sagemaker").shape_for("OptimizationConfig")
 )
 SPECULATIVE_DECODING_KNOWN = "ModelSpeculativeDecodingConfig" in _OPTIMIZATION_CONFIG.members
-    .get_service_model("sagemaker")
-    .shape_for("OptimizationConfig")
-    .members
-)
 
 
 def is_iso(text: str) -> bool:
