@@ -38,15 +38,13 @@ from typing import Final
 
 import tenacity
 
+from optjob_sdk._errors_map import is_transient
 from optjob_sdk._progress import make_progress
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
-    ConnectionFailedError,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
-    ServiceError,
-    ThrottlingError,
     WaitTimeoutError,
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse
@@ -97,14 +95,9 @@ class _NotVisibleYet(Exception):
         self.error = error
 
 
-def _is_transient(error: BaseException) -> bool:
-    if isinstance(error, (ThrottlingError, ConnectionFailedError, _NotVisibleYet)):
-        return True
-    return (
-        isinstance(error, ServiceError)
-        and error.http_status is not None
-        and error.http_status >= 500
-    )
+def _worth_another_poll(error: BaseException) -> bool:
+    # The same transient errors as the paginator retries, plus "not visible yet".
+    return isinstance(error, _NotVisibleYet) or is_transient(error)
 
 
 def _status(job: DescribeOptimizationJobResponse) -> str:
@@ -240,7 +233,8 @@ class _Waiter:
             stop=self.stop,
             wait=self.wait,
             retry=(
-                tenacity.retry_if_result(keep_polling) | tenacity.retry_if_exception(_is_transient)
+                tenacity.retry_if_result(keep_polling)
+                | tenacity.retry_if_exception(_worth_another_poll)
             ),
             before_sleep=self.before_sleep,
         )
