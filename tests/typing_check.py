@@ -91,3 +91,14 @@ def errors_carry_jobs(
     assert_type(failed.job, DescribeOptimizationJobResponse)
     assert_type(failed.failure_reason, str | None)
     assert_type(timeout.last_job, DescribeOptimizationJobResponse | None)
+
+
+def emulator_types() -> None:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+    from optjob_sdk.testing import FakeOptimizationService
+
+    service = FakeOptimizationService()
+    assert_type(service.client(), SageMakerClient)
+    with service.serve() as url:
+        assert_type(url, str)

@@ -12,11 +12,15 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from optjob_sdk.testing._validation import InputError, validate_input
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
 
 __all__ = ["Answer", "Durations", "FakeOptimizationService", "Fault"]
 
@@ -303,17 +307,18 @@ class FakeOptimizationService:
 
     # -- transports ------------------------------------------------------------------------
 
-    def client(self, **kwargs: Any) -> Any:
+    def client(self, **kwargs: Any) -> SageMakerClient:
         """A real boto3 SageMaker client whose requests this service answers in-process.
 
         Dummy credentials are used (never yours); ``kwargs`` (``config=`` for retries, say)
-        go to ``boto3.client``. Returns a ``mypy_boto3_sagemaker.SageMakerClient``.
+        go to ``boto3.client``.
         """
         from optjob_sdk.testing._transport import in_process_client
 
-        return in_process_client(self, **kwargs)
+        client: SageMakerClient = in_process_client(self, **kwargs)
+        return client
 
-    def serve(self, port: int = 0) -> Any:
+    def serve(self, port: int = 0) -> AbstractContextManager[str]:
         """Serve this service over HTTP on 127.0.0.1 (a context manager yielding the URL).
 
         >>> with FakeOptimizationService().serve() as url:   # doctest: +SKIP
