@@ -12,7 +12,6 @@ per-call check is a dictionary lookup and nothing more.
 
 from __future__ import annotations
 
-import importlib
 import weakref
 from collections.abc import Mapping
 from typing import Any, Final
@@ -54,7 +53,9 @@ _cache: weakref.WeakKeyDictionary[Any, dict[str, _Known]] = weakref.WeakKeyDicti
 
 
 def _botocore_version() -> str:
-    return str(importlib.import_module("botocore").__version__)
+    import botocore
+
+    return str(botocore.__version__)
 
 
 def _covers(cls: type[Any], shape: Any, seen: frozenset[str]) -> bool:

@@ -6,7 +6,6 @@ botocore is loaded already), and this module must stay importable without paying
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
@@ -122,8 +121,7 @@ def map_error(
 
     The caller raises the result ``from error`` so the original stays as ``__cause__``.
     """
-    # importlib: botocore ships no type information; its classes are only used here.
-    bx: Any = importlib.import_module("botocore.exceptions")
+    from botocore import exceptions as bx  # loaded already: a boto3 client exists
 
     if isinstance(error, bx.ClientError):
         return _client_error(error, operation)

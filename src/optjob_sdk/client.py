@@ -273,14 +273,12 @@ def _check_name(request_cls: _NameRequest, name: str) -> None:
 
 
 def _make_client(session: Any, region_name: str | None) -> SageMakerClient:
-    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap
-    # (and through importlib: boto3 ships no type information of its own).
-    import importlib
+    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
+    import boto3
 
     try:
-        if session is None:
-            session = importlib.import_module("boto3")  # boto3.client: the default session
-        client: SageMakerClient = session.client("sagemaker", region_name=region_name)
+        source: Any = session if session is not None else boto3  # boto3.client: default session
+        client: SageMakerClient = source.client("sagemaker", region_name=region_name)
         return client
     except Exception as error:
         mapped = map_error(error, operation="creating the SageMaker client", endpoint=None)
