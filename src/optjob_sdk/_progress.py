@@ -1,26 +1,44 @@
 """The waiter's progress display: one line updated in place, in a terminal or a notebook.
 
 No dependency: in a terminal it rewrites one line of stderr with a carriage return; in a
-Jupyter kernel it updates one output cell through IPython's display (imported only there).
-Where output is neither, it stays silent unless asked for, and then prints one line per
-status change.
+Jupyter kernel it updates one output area through IPython's display (imported only when
+IPython is loaded already, which a kernel always has). Where output is neither, it stays
+silent unless asked for, and then prints one line per status change.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-__all__ = ["Progress", "make_progress"]
+__all__ = [
+    "LineProgress",
+    "NotebookProgress",
+    "Progress",
+    "TerminalProgress",
+    "in_notebook_kernel",
+    "make_progress",
+    "render",
+]
 
 
 class Progress(Protocol):
     """What the waiter tells the display."""
 
-    def update(self, name: str, status: str, elapsed: float, left: float | None) -> None: ...
+    #: Whether the display shows clocks worth refreshing between polls.
+    live: bool
 
-    def close(self) -> None: ...
+    def update(self, name: str, status: str, elapsed: float, left: float | None) -> None:
+        """Show the job's status, the time elapsed and the time left before the deadline."""
+
+    def settle(self) -> None:
+        """The status is about to change: keep the current line as history."""
+
+    def close(self) -> None:
+        """The wait is over (whichever way): leave the output tidy."""
 
 
 def _clock(seconds: float) -> str:
@@ -37,26 +55,49 @@ def render(name: str, status: str, elapsed: float, left: float | None) -> str:
 
 
 class _Silent:
+    live = False
+
     def update(self, name: str, status: str, elapsed: float, left: float | None) -> None:
+        return None
+
+    def settle(self) -> None:
         return None
 
     def close(self) -> None:
         return None
 
 
-class TerminalProgress:
-    """Rewrites one line of a terminal stream in place."""
+def _columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # not a real terminal (io.StringIO...)
+        return 80
 
-    def __init__(self, stream: TextIO) -> None:
+
+class TerminalProgress:
+    """Rewrites one line of a terminal stream in place (``\\r``); a status change keeps the
+    finished line above. Lines are cut to the terminal's width: a wrapped line could not be
+    rewritten with ``\\r``."""
+
+    live = True
+
+    def __init__(self, stream: TextIO, columns: Callable[[], int] | None = None) -> None:
         self.stream = stream
-        self._width = 0
+        self._columns = columns if columns is not None else lambda: _columns(stream)
+        self._width = 0  # characters on the open line; 0: no open line
 
     def update(self, name: str, status: str, elapsed: float, left: float | None) -> None:
         line = render(name, status, elapsed, left)
+        room = max(10, self._columns() - 1)  # the last column would wrap on some terminals
+        if len(line) > room:
+            line = line[: room - 3] + "..."  # ASCII: the stream's encoding may be too
         padding = " " * max(0, self._width - len(line))  # wipe what a longer line left
         self.stream.write(f"\r{line}{padding}")
         self.stream.flush()
         self._width = len(line)
+
+    def settle(self) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._width:
@@ -68,6 +109,8 @@ class TerminalProgress:
 class LineProgress:
     """One line per status change, for streams that are not terminals (when asked for)."""
 
+    live = False
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self._last: str | None = None
@@ -78,12 +121,17 @@ class LineProgress:
             self.stream.flush()
             self._last = status
 
+    def settle(self) -> None:
+        return None
+
     def close(self) -> None:
         return None
 
 
 class NotebookProgress:
-    """Updates one output area of a Jupyter notebook in place."""
+    """Updates one output area of a Jupyter notebook in place (``display_id``)."""
+
+    live = True
 
     def __init__(self, display: Any, text_type: Any) -> None:
         self._display = display
@@ -97,36 +145,56 @@ class NotebookProgress:
         else:
             self._handle.update(text)
 
+    def settle(self) -> None:
+        return None  # log records go to their own output area in a notebook
+
     def close(self) -> None:
-        return None
+        return None  # the area keeps the final status
+
+
+def in_notebook_kernel() -> bool:
+    """Whether this process is a Jupyter kernel (without importing IPython)."""
+    ipython: Any = sys.modules.get("IPython")
+    if ipython is None:  # not loaded: certainly no kernel running
+        return False
+    get_ipython = getattr(ipython, "get_ipython", None)
+    shell: Any = get_ipython() if callable(get_ipython) else None
+    if shell is None:
+        return False
+    # ipykernel's shell, or a subclass of it (Google Colab's, VS Code's); the terminal
+    # IPython shell has no kernel.
+    names = {cls.__name__ for cls in type(shell).__mro__}
+    return "ZMQInteractiveShell" in names or getattr(shell, "kernel", None) is not None
 
 
 def _notebook() -> NotebookProgress | None:
-    ipython_module = sys.modules.get("IPython")
-    if ipython_module is None:  # not imported: certainly no kernel running
+    if not in_notebook_kernel():
         return None
-    # importlib: IPython is optional and untyped here; only three names are used.
     try:
-        core: Any = importlib.import_module("IPython")
+        # importlib: IPython is optional and untyped here; two names are used.
         display_module: Any = importlib.import_module("IPython.display")
     except ImportError:  # pragma: no cover - IPython half there
-        return None
-    shell: Any = core.get_ipython()
-    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
         return None
     return NotebookProgress(display_module.display, display_module.Pretty)
 
 
 def make_progress(enabled: bool | None, stream: TextIO | None = None) -> Progress:
-    """The display for ``progress=enabled``: ``None`` decides (terminal or notebook, else
-    silent), ``True`` forces one, ``False`` silences it."""
+    """The display for ``progress=enabled``: ``None`` decides (a notebook kernel or a
+    terminal on ``stream``, default stderr; else silent), ``True`` forces one, ``False``
+    silences it."""
     if enabled is False:
         return _Silent()
     notebook = _notebook()
     if notebook is not None:
         return notebook
-    out = stream if stream is not None else sys.stderr
-    is_tty = bool(getattr(out, "isatty", lambda: False)())
+    out: TextIO | None = stream if stream is not None else getattr(sys, "stderr", None)
+    if out is None:  # pythonw and the like: nowhere to write
+        return _Silent()
+    isatty = getattr(out, "isatty", None)
+    try:
+        is_tty = bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):  # a closed or detached stream
+        is_tty = False
     if is_tty:
         return TerminalProgress(out)
     return LineProgress(out) if enabled else _Silent()

@@ -1,25 +1,27 @@
 """The waiter behind ``OptimizationJobClient.wait``: poll until the job ends, frugally.
 
 Built on a ``tenacity.Retrying``: a result predicate (the status is not terminal) combined
-with an exception predicate (a transient error), a stop that respects the deadline, a
-capped exponential backoff with jitter, and ``before_sleep`` for logging. None of
-tenacity's types reach the caller.
+with an exception predicate (a transient error), a stop that respects the deadline on the
+injected clock, an exponential backoff with jitter capped at ``max_poll_interval``, and
+``before_sleep`` for logging. None of tenacity's types reach the caller.
 
 The rules, in short:
 
 - one DescribeOptimizationJob call per poll; the first poll is immediate (an already
   finished job costs exactly one call);
-- polls are at least ``poll_interval`` apart; the spacing grows by half each time, with up
-  to 20 % jitter, to at most ``max_poll_interval``;
+- polls are at least ``poll_interval`` apart; the spacing grows by half at each poll, with
+  up to 20 % jitter, to at most ``max_poll_interval``;
+- ``timeout`` is a deadline: the waiter never sleeps past it. It plans its last pauses so
+  that the final poll lands on the deadline itself (every pause still within
+  [``poll_interval``, ``max_poll_interval``]), then raises :class:`~optjob_sdk.WaitTimeoutError`;
+- without ``timeout`` the wait is still bounded: by the job's own StoppingCondition (the
+  service ends the job by then) plus :data:`TIMEOUT_MARGIN`, and by
+  :data:`FIRST_CONTACT_LIMIT` until a first description arrives;
 - throttling, 5xx answers, dropped connections and read timeouts are ridden out on the same
   schedule, whatever retries the boto3 client has;
 - ResourceNotFound is tolerated for :data:`NOT_FOUND_GRACE` seconds from the first poll
   (the service is eventually consistent right after ``create``); a job that was seen and
-  then disappears raises :class:`~optjob_sdk.JobNotFoundError` at once;
-- ``timeout`` is a deadline: the waiter never sleeps past it, and gives up (with
-  :class:`~optjob_sdk.WaitTimeoutError`) when the next poll could not happen in time;
-- without ``timeout`` the wait is still bounded: by the job's own StoppingCondition (the
-  service ends the job by then) plus :data:`TIMEOUT_MARGIN`.
+  then disappears raises :class:`~optjob_sdk.JobNotFoundError` at once.
 
 Testing code that waits: pass ``sleep=`` and ``clock=``. With the emulator::
 
@@ -37,14 +39,16 @@ from collections.abc import Callable
 from typing import Final
 
 import tenacity
+from tenacity.wait import wait_base
 
 from optjob_sdk._errors_map import is_transient
-from optjob_sdk._progress import make_progress
+from optjob_sdk._progress import Progress, make_progress
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
+    OptjobError,
     WaitTimeoutError,
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse
@@ -68,16 +72,18 @@ TERMINAL_STATUSES: Final = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, Job
 #: times in its life, so two minutes loses little and saves calls.
 DEFAULT_MAX_POLL_INTERVAL: Final = 120.0
 
-#: How long a ResourceNotFound is taken for "not visible yet" after the first poll.
+#: How long a ResourceNotFound is taken for "not visible yet", from the first poll.
 NOT_FOUND_GRACE: Final = 60.0
 
 #: With ``timeout=None``: added to the job's own limits (MaxRuntimeInSeconds, plus
 #: MaxPendingTimeInSeconds when set). The service ends the job at its limit, then takes
-#: time to stop it and to publish the final status; fifteen minutes covers that with room
-#: to spare, while still ending a wait on a service that never answers "done".
+#: minutes to stop it and publish the final status, and the waiter's own polls are up to
+#: ``max_poll_interval`` apart; fifteen minutes covers both with room to spare, while still
+#: ending a wait on a service that never says "done".
 TIMEOUT_MARGIN: Final = 900.0
 
-#: With ``timeout=None`` and no MaxRuntimeInSeconds in the job's StoppingCondition.
+#: With ``timeout=None`` and no MaxRuntimeInSeconds in the job's StoppingCondition (the
+#: service's own default limit is one day).
 DEFAULT_RUNTIME_BOUND: Final = 86400.0
 
 #: With ``timeout=None``: how long transient errors may last before a first description.
@@ -85,6 +91,66 @@ FIRST_CONTACT_LIMIT: Final = 900.0
 
 _GROWTH: Final = 1.5
 _JITTER: Final = 0.2
+#: Floating-point slack when a poll is planned to land exactly on a boundary.
+_SLACK: Final = 1e-6
+
+
+class JitteredBackoff(wait_base):
+    """tenacity wait: ``low * growth**(attempt - 1)``, plus up to ``jitter`` of it drawn from
+    ``rng``, kept within [``low``, ``high``].
+
+    The jitter only ever lengthens a pause (so ``low`` stays the least spacing) and comes
+    from an injectable ``random.Random`` (tenacity's own ``wait_exponential_jitter`` draws
+    from the global ``random`` module, which tests cannot pin).
+    """
+
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        rng: random.Random,
+        *,
+        growth: float = _GROWTH,
+        jitter: float = _JITTER,
+    ) -> None:
+        self.low = low
+        self.high = high
+        self.rng = rng
+        self.growth = growth
+        self.jitter = jitter
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        return self.pause(retry_state.attempt_number)
+
+    def pause(self, attempt: int) -> float:
+        """The pause after poll number ``attempt`` (1-based)."""
+        # The exponent is capped: past it the pause sits at ``high`` anyway.
+        base = self.low * self.growth ** min(attempt - 1, 64)
+        jittered = base * (1.0 + self.jitter * self.rng.random())
+        return max(self.low, min(jittered, self.high))
+
+
+def fit_pause(desired: float, left: float, low: float, high: float) -> float | None:
+    """The pause before the next poll, given ``left`` seconds until a boundary.
+
+    ``None`` when no poll fits before the boundary (``left < low``). Otherwise a pause
+    within [``low``, ``high``] and at most ``left``, chosen so that the polls end *on* the
+    boundary rather than up to ``low`` before it: the last pause is stretched or shortened
+    to land there, and the one before it is shortened when it would leave too little room
+    for a last poll.
+    """
+    if left < low - _SLACK:
+        return None
+    if left <= desired + _SLACK:
+        return max(low, min(left, high))  # the last poll, on the boundary
+    if left - desired >= low:
+        return desired  # room for at least one more poll afterwards
+    # A pause of ``desired`` would leave less than ``low`` before the boundary.
+    if left <= high:
+        return left  # stretch it: one last poll, on the boundary
+    # Shorten it so that exactly ``low`` remains for the last poll (possible whenever
+    # high >= 2 * low; otherwise pause ``low`` and stop at most ``low`` early).
+    return max(low, left - low)
 
 
 class _NotVisibleYet(Exception):
@@ -108,12 +174,41 @@ def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
     return job.optimization_job_status in TERMINAL_STATUSES
 
 
-def _own_bound(job: DescribeOptimizationJobResponse) -> float:
-    """Seconds from the job's creation by which the service must have ended it, + margin."""
+def own_bound(job: DescribeOptimizationJobResponse) -> float:
+    """Seconds after the waiter's first description by which, with ``timeout=None``, it gives
+    up: the job's own limits from its creation, plus :data:`TIMEOUT_MARGIN`, minus the time
+    the job has provably spent already.
+
+    The time spent is taken from the service's own clock (``LastModifiedTime -
+    CreationTime``), never from the local wall clock: a skewed local clock could then cut a
+    healthy wait short. The cost: for a job whose status last changed long ago the bound
+    comes later by that much (still bounded).
+    """
     condition = job.stopping_condition
-    runtime = condition.max_runtime_in_seconds or DEFAULT_RUNTIME_BOUND
-    pending = condition.max_pending_time_in_seconds or 0
-    return float(runtime + pending) + TIMEOUT_MARGIN
+    runtime = float(condition.max_runtime_in_seconds or DEFAULT_RUNTIME_BOUND)
+    limit = runtime + float(condition.max_pending_time_in_seconds or 0)
+    if condition.max_wait_time_in_seconds:
+        limit = max(limit, float(condition.max_wait_time_in_seconds))
+    spent = (job.last_modified_time - job.creation_time).total_seconds()
+    return max(0.0, limit + TIMEOUT_MARGIN - max(0.0, spent))
+
+
+def ticking_sleep(
+    seconds: float,
+    *,
+    sleep: Callable[[float], None],
+    refresh: Callable[[], None],
+    tick: float = 1.0,
+) -> None:
+    """Sleep ``seconds`` in steps of at most ``tick``, calling ``refresh()`` after each, so
+    that a live display's clocks keep moving between polls. Counts what it slept (not a
+    clock), so it ends even under a clock that does not move."""
+    remaining = seconds
+    while remaining > 0:
+        step = min(tick, remaining)
+        sleep(step)
+        remaining -= step
+        refresh()
 
 
 class _Waiter:
@@ -126,7 +221,7 @@ class _Waiter:
         poll_interval: float,
         max_poll_interval: float,
         on_update: Callable[[DescribeOptimizationJobResponse], None] | None,
-        progress: bool | None,
+        display: Progress,
         clock: Callable[[], float],
         rng: random.Random,
     ) -> None:
@@ -137,90 +232,122 @@ class _Waiter:
         self.max_poll_interval = max_poll_interval
         self.on_update = on_update
         self.clock = clock
-        self.rng = rng
-        self.display = make_progress(progress)
+        self.backoff = JitteredBackoff(poll_interval, max_poll_interval, rng)
+        self.display = display
         self.start = clock()
-        self.deadline: float | None = self.start + timeout if timeout is not None else None
+        self.grace_end = self.start + NOT_FOUND_GRACE
         self.bounded_by_job = timeout is None
-        if self.bounded_by_job:
-            self.deadline = self.start + FIRST_CONTACT_LIMIT
+        # With timeout=None this is the first-contact limit until a description arrives.
+        self.deadline = self.start + (timeout if timeout is not None else FIRST_CONTACT_LIMIT)
         self.last: DescribeOptimizationJobResponse | None = None
-        self.polls = 0
+        self._plan: tuple[int, float | None] | None = None
 
     # -- one poll ----------------------------------------------------------------------
 
     def poll(self) -> DescribeOptimizationJobResponse:
-        self.polls += 1
+        asked_at = self.clock()
         try:
             job = self.describe(self.name)
         except JobNotFoundError as error:
-            within_grace = self.clock() - self.start < NOT_FOUND_GRACE
-            if self.last is None and within_grace:
-                raise _NotVisibleYet(error) from error
-            raise
+            raise self._not_found(error, asked_at) from error
         if self.last is None and self.bounded_by_job:
-            # The job's own limits bound the wait, counted from its creation. Time already
-            # spent is at least LastModifiedTime - CreationTime (server clock, no wall-clock
-            # reading here, so an injected clock works too).
-            spent = (job.last_modified_time - job.creation_time).total_seconds()
-            self.deadline = self.start + max(0.0, _own_bound(job) - spent)
+            self.deadline = self.clock() + own_bound(job)
         if self.last is None or _status(job) != _status(self.last):
             self._changed(job)
         self.last = job
-        self._show()
+        self.show()
         return job
 
+    def _not_found(self, error: JobNotFoundError, asked_at: float) -> Exception:
+        if self.last is not None:
+            return JobNotFoundError(
+                f"optimization job {self.name!r} disappeared while being waited for "
+                f"(last seen {_status(self.last)}; deleted?): {error.message}",
+                code=error.code,
+                request_id=error.request_id,
+                http_status=error.http_status,
+                operation=error.operation,
+            )
+        if asked_at < self.grace_end - _SLACK:
+            return _NotVisibleYet(error)
+        return self._never_appeared(error, NOT_FOUND_GRACE)
+
+    def _never_appeared(self, error: JobNotFoundError, within: float) -> JobNotFoundError:
+        return JobNotFoundError(
+            f"optimization job {self.name!r} did not appear within {within:g}s: {error.message}",
+            code=error.code,
+            request_id=error.request_id,
+            http_status=error.http_status,
+            operation=error.operation,
+        )
+
     def _changed(self, job: DescribeOptimizationJobResponse) -> None:
-        before = _status(self.last) if self.last is not None else None
-        if before is None:
+        # End the display's line first, so that a log handler on the same terminal starts
+        # on a line of its own. Only the name and status are logged (no environment).
+        self.display.settle()
+        if self.last is None:
             logger.info("optimization job %s is %s", self.name, _status(job))
         else:
-            logger.info("optimization job %s: %s -> %s", self.name, before, _status(job))
+            logger.info(
+                "optimization job %s: %s -> %s", self.name, _status(self.last), _status(job)
+            )
         if self.on_update is not None:
             self.on_update(job)
 
-    def _show(self) -> None:
+    def show(self) -> None:
         if self.last is None:
             return
         now = self.clock()
-        left = self.deadline - now if self.deadline is not None else None
-        self.display.update(self.name, _status(self.last), now - self.start, left)
+        self.display.update(
+            self.name, _status(self.last), now - self.start, max(0.0, self.deadline - now)
+        )
 
-    # -- the schedule ------------------------------------------------------------------
+    # -- the schedule (tenacity's wait and stop) -----------------------------------------
 
-    def backoff(self, attempt: int) -> float:
-        """The spacing before poll ``attempt + 1``: within [poll_interval, max_poll_interval]."""
-        # The exponent is capped: past it the spacing sits at max_poll_interval anyway.
-        base = self.poll_interval * _GROWTH ** min(attempt - 1, 64)
-        jittered = base * (1.0 + _JITTER * self.rng.random())
-        return max(self.poll_interval, min(jittered, self.max_poll_interval))
+    def planned_pause(self, state: tenacity.RetryCallState) -> float | None:
+        """The pause before the next poll, or ``None``: stop. Computed once per attempt, so
+        that stop and wait agree (tenacity calls them in either order across versions) and
+        the jitter is drawn once."""
+        if self._plan is not None and self._plan[0] == state.attempt_number:
+            return self._plan[1]
+        now = self.clock()
+        low, high = self.poll_interval, self.max_poll_interval
+        desired = self.backoff(state)
+        outcome = state.outcome
+        if (
+            outcome is not None
+            and outcome.failed
+            and isinstance(outcome.exception(), _NotVisibleYet)
+        ):
+            # Make the last poll of the grace period land on its end; if none fits, poll
+            # once more after it (that poll raises if the job is still missing).
+            desired = fit_pause(desired, self.grace_end - now, low, high) or desired
+        pause = fit_pause(desired, self.deadline - now, low, high)
+        self._plan = (state.attempt_number, pause)
+        return pause
 
     def wait(self, state: tenacity.RetryCallState) -> float:
-        pause = self.backoff(state.attempt_number)
-        if self.deadline is not None:
-            pause = min(pause, self.deadline - self.clock())
-        return max(0.0, pause)
+        pause = self.planned_pause(state)
+        return 0.0 if pause is None else pause
 
     def stop(self, state: tenacity.RetryCallState) -> bool:
-        # stop_before_delay, on our clock: give up when the next poll could not come at
+        # stop_before_delay on the injected clock: stop when the next poll cannot come at
         # least poll_interval from now without passing the deadline.
-        if self.deadline is None:
-            return False
-        return self.deadline - self.clock() < self.poll_interval
+        return self.planned_pause(state) is None
 
     def before_sleep(self, state: tenacity.RetryCallState) -> None:
         outcome = state.outcome
-        sleep = state.next_action.sleep if state.next_action is not None else 0.0
+        pause = state.next_action.sleep if state.next_action is not None else 0.0
         if outcome is not None and outcome.failed:
             error = outcome.exception()
             logger.debug(
                 "optimization job %s: %s; polling again in %.1fs",
                 self.name,
-                type(error).__name__,
-                sleep,
+                "not visible yet" if isinstance(error, _NotVisibleYet) else type(error).__name__,
+                pause,
             )
         else:
-            logger.debug("optimization job %s: next poll in %.1fs", self.name, sleep)
+            logger.debug("optimization job %s: next poll in %.1fs", self.name, pause)
 
     # -- the whole wait -------------------------------------------------------------------
 
@@ -241,30 +368,23 @@ class _Waiter:
         try:
             job = retrying(self.poll)
         except tenacity.RetryError as error:
-            raise self._gave_up(error) from None
-        except _NotVisibleYet as error:  # pragma: no cover - only ever retried or wrapped
-            raise error.error from None
+            last_error = error.last_attempt.exception()
+            raise self._gave_up(last_error) from (
+                last_error if isinstance(last_error, OptjobError) else None
+            )
         finally:
             self.display.close()
         return self._finish(job)
 
-    def _gave_up(self, error: tenacity.RetryError) -> Exception:
-        last_error = error.last_attempt.exception()
+    def _gave_up(self, last_error: BaseException | None) -> Exception:
         if isinstance(last_error, _NotVisibleYet):
-            return JobNotFoundError(
-                f"optimization job {self.name!r} did not appear within {NOT_FOUND_GRACE:g}s: "
-                f"{last_error.error.message}",
-                code=last_error.error.code,
-                request_id=last_error.error.request_id,
-                http_status=last_error.error.http_status,
-                operation=last_error.error.operation,
-            )
-        if self.last is None and last_error is not None and self.bounded_by_job:
-            # Never got a description: the transient errors outlasted the first-contact
-            # limit. Report the last one, it says what went wrong.
-            return last_error if isinstance(last_error, Exception) else RuntimeError()
-        waited = self.clock() - self.start
-        limit = waited if self.timeout is None else self.timeout
+            # The deadline came inside the grace period, the job still unseen.
+            return self._never_appeared(last_error.error, self.clock() - self.start)
+        if self.last is None and self.bounded_by_job and isinstance(last_error, Exception):
+            # No description ever came: transient errors outlasted the first-contact limit.
+            # The last one says what went wrong.
+            return last_error
+        limit = self.timeout if self.timeout is not None else self.clock() - self.start
         return WaitTimeoutError(self.name, limit, self.last)
 
     def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
@@ -294,21 +414,39 @@ def wait_for_job(
     Raises :class:`~optjob_sdk.JobFailedError` (FAILED, with ``.failure_reason``),
     :class:`~optjob_sdk.JobStoppedError` (STOPPED), :class:`~optjob_sdk.WaitTimeoutError`
     (the deadline came first; the job goes on running), :class:`~optjob_sdk.JobNotFoundError`
-    (the job never appeared, or was deleted) or the last transient error if no description
-    ever came. ``on_update(job)`` is called on each status change, the first observation
-    included. ``progress``: ``None`` shows a display in terminals and notebooks, ``True``
-    always, ``False`` never. ``sleep``/``clock`` (a monotonic clock, in seconds) and
-    ``rng`` (the jitter's randomness) are injectable for tests.
+    (the job did not appear within :data:`NOT_FOUND_GRACE`, or was deleted), a non-transient
+    :class:`~optjob_sdk.ServiceError` at once, or, with ``timeout=None``, the last transient
+    error if no description came within :data:`FIRST_CONTACT_LIMIT`. Ctrl-C is a plain
+    ``KeyboardInterrupt``, at once.
 
-    >>> from optjob_sdk.testing import FakeOptimizationService   # doctest: +SKIP
-    >>> client.wait(name, sleep=service.advance, clock=service.monotonic)   # doctest: +SKIP
+    ``timeout`` (seconds) is a deadline: no pause passes it and the last poll lands on it.
+    ``None`` bounds the wait by the job's StoppingCondition plus :data:`TIMEOUT_MARGIN`.
+    ``poll_interval`` is the least time between two polls; the spacing grows (with jitter)
+    to ``max_poll_interval``. ``on_update(job)`` is called on each status change, the first
+    observation included. ``progress``: ``None`` shows a display in terminals and
+    notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``, ``clock()`` (monotonic,
+    in seconds) and ``rng`` (the jitter's randomness) are injectable for tests.
+
+    >>> from optjob_sdk.testing import FakeOptimizationService
+    >>> service = FakeOptimizationService()
+    >>> sm = service.client()
+    >>> from optjob_sdk import OptimizationJobClient
+    >>> client = OptimizationJobClient(sm)
+    >>> client.wait("missing", timeout=0, sleep=service.advance, clock=service.monotonic)
+    Traceback (most recent call last):
+    ...
+    optjob_sdk.errors.JobNotFoundError: optimization job 'missing' did not appear within 0s: ...
     """
-    if poll_interval <= 0:
-        raise ValueError("poll_interval must be positive")
-    if max_poll_interval < poll_interval:
-        raise ValueError("max_poll_interval must be at least poll_interval")
-    if timeout is not None and timeout < 0:
-        raise ValueError("timeout must not be negative")
+    if not poll_interval > 0:
+        raise ValueError(f"poll_interval must be positive, not {poll_interval!r}")
+    if not max_poll_interval >= poll_interval:
+        raise ValueError(
+            f"max_poll_interval ({max_poll_interval!r}) must be at least "
+            f"poll_interval ({poll_interval!r})"
+        )
+    if timeout is not None and not timeout >= 0:
+        raise ValueError(f"timeout must be None or not negative, not {timeout!r}")
+    display = make_progress(progress)
     waiter = _Waiter(
         describe,
         name,
@@ -316,8 +454,22 @@ def wait_for_job(
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
         on_update=on_update,
-        progress=progress,
+        display=display,
         clock=clock if clock is not None else time.monotonic,
         rng=rng if rng is not None else random.Random(),
     )
-    return waiter.run(sleep if sleep is not None else time.sleep)
+    if sleep is not None:
+        return waiter.run(sleep)
+    if not display.live:
+        return waiter.run(_real_sleep)
+
+    def ticking(seconds: float) -> None:
+        # Real time with a live display: keep its clocks moving between polls.
+        ticking_sleep(seconds, sleep=_real_sleep, refresh=waiter.show)
+
+    return waiter.run(ticking)
+
+
+def _real_sleep(seconds: float) -> None:
+    # Looked up at call time, so that tests can replace it.
+    time.sleep(seconds)
