@@ -48,10 +48,23 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def render(name: str, status: str, elapsed: float, left: float | None) -> str:
-    """One line: the job, its status, time elapsed and time left before the deadline."""
+def render(
+    name: str, status: str, elapsed: float, left: float | None, width: int | None = None
+) -> str:
+    """One line: the job, its status, time elapsed and time left before the deadline.
+
+    With ``width``, the line fits in it: the job's name is shortened first (the status and
+    the clocks are what changes), then the line is cut.
+    """
     budget = f"{_clock(left)} left" if left is not None else "no deadline"
-    return f"optimization job {name}: {status:<10} elapsed {_clock(elapsed)}, {budget}"
+    tail = f": {status:<10} elapsed {_clock(elapsed)}, {budget}"
+    line = f"optimization job {name}{tail}"
+    if width is None or len(line) <= width:
+        return line
+    room = width - len(tail) - len("job ")
+    if room >= 8:  # enough for a recognisable piece of the name
+        return f"job {name[: room - 3]}...{tail}" if len(name) > room else f"job {name}{tail}"
+    return line[: max(0, width - 3)] + "..."
 
 
 class _Silent:
@@ -68,10 +81,18 @@ class _Silent:
 
 
 def _columns(stream: TextIO) -> int:
+    # As shutil.get_terminal_size, but for this stream: COLUMNS first, then the terminal;
+    # 80 when neither says (a pty whose size was never set reports 0).
     try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):  # not a real terminal (io.StringIO...)
-        return 80
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):  # not a real terminal (io.StringIO...)
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 class TerminalProgress:
@@ -87,10 +108,9 @@ class TerminalProgress:
         self._width = 0  # characters on the open line; 0: no open line
 
     def update(self, name: str, status: str, elapsed: float, left: float | None) -> None:
-        line = render(name, status, elapsed, left)
-        room = max(10, self._columns() - 1)  # the last column would wrap on some terminals
-        if len(line) > room:
-            line = line[: room - 3] + "..."  # ASCII: the stream's encoding may be too
+        # The last column would wrap on some terminals, and a wrapped line cannot be
+        # rewritten with \r. ASCII only: the stream's encoding may be.
+        line = render(name, status, elapsed, left, width=max(20, self._columns() - 1))
         padding = " " * max(0, self._width - len(line))  # wipe what a longer line left
         self.stream.write(f"\r{line}{padding}")
         self.stream.flush()

@@ -427,15 +427,20 @@ def wait_for_job(
     notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``, ``clock()`` (monotonic,
     in seconds) and ``rng`` (the jitter's randomness) are injectable for tests.
 
+    The emulator's virtual clock makes a test of a wait instant (here the 60 s grace for a
+    job that never appears):
+
+    >>> from optjob_sdk import JobNotFoundError, OptimizationJobClient
     >>> from optjob_sdk.testing import FakeOptimizationService
     >>> service = FakeOptimizationService()
-    >>> sm = service.client()
-    >>> from optjob_sdk import OptimizationJobClient
-    >>> client = OptimizationJobClient(sm)
-    >>> client.wait("missing", timeout=0, sleep=service.advance, clock=service.monotonic)
-    Traceback (most recent call last):
-    ...
-    optjob_sdk.errors.JobNotFoundError: optimization job 'missing' did not appear within 0s: ...
+    >>> client = OptimizationJobClient(service.client())
+    >>> try:
+    ...     client.wait("not-created", sleep=service.advance, clock=service.monotonic)
+    ... except JobNotFoundError as error:
+    ...     print(error.message.split(":")[0])
+    optimization job 'not-created' did not appear within 60s
+    >>> service.calls("DescribeOptimizationJob")  # at 0 s and at 60 s, virtual
+    2
     """
     if not poll_interval > 0:
         raise ValueError(f"poll_interval must be positive, not {poll_interval!r}")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import random
 from typing import Any
 
+import attrs
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from waiter_support import Script, failing
+from waiter_support import Script, description, failing
 
 from optjob_sdk import (
     ConnectionFailedError,
+    DescribeOptimizationJobResponse,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
@@ -22,12 +21,14 @@ from optjob_sdk import (
     ServiceError,
     ThrottlingError,
     WaitTimeoutError,
+    waiting,
 )
-from optjob_sdk._progress import LineProgress, TerminalProgress, make_progress, render
+from optjob_sdk.models import StoppingCondition
 from optjob_sdk.waiting import (
-    DEFAULT_MAX_POLL_INTERVAL,
+    FIRST_CONTACT_LIMIT,
     NOT_FOUND_GRACE,
     TIMEOUT_MARGIN,
+    own_bound,
     wait_for_job,
 )
 
@@ -38,6 +39,11 @@ def run(script: Script, **kwargs: Any) -> Any:
     kwargs.setdefault("progress", False)
     kwargs.setdefault("rng", random.Random(0))
     return wait_for_job(script.describe, NAME, sleep=script.sleep, clock=script.clock, **kwargs)
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 def not_found() -> JobNotFoundError:
@@ -131,28 +137,61 @@ def test_not_found_just_after_create_is_tolerated() -> None:
     assert run(script).optimization_job_status == "COMPLETED"
 
 
-def test_a_job_that_never_appears_raises_within_the_grace_period() -> None:
+@pytest.mark.parametrize("poll", [5.0, 7.0, 30.0, 45.0])
+def test_a_job_that_never_appears_raises_at_the_end_of_the_grace_period(poll: float) -> None:
     script = Script([(0, failing(not_found))])
+    with pytest.raises(JobNotFoundError, match=f"did not appear within {NOT_FOUND_GRACE:g}s"):
+        run(script, poll_interval=poll)
+    # Tolerated for the grace period; the last poll lands on its end, and raises.
+    assert script.calls[-1] == pytest.approx(NOT_FOUND_GRACE)
+    assert all(poll <= pause <= 120 for pause in script.sleeps)
+
+
+def test_default_settings_check_a_missing_job_twice() -> None:
+    script = Script([(0, failing(not_found))])
+    with pytest.raises(JobNotFoundError) as caught:
+        run(script)
+    assert script.calls == [0, pytest.approx(NOT_FOUND_GRACE)]
+    assert caught.value.code == "ResourceNotFound"
+    assert isinstance(caught.value.__cause__, JobNotFoundError)  # the service's own answer
+
+
+def test_a_poll_interval_longer_than_the_grace_period_still_checks_again() -> None:
+    script = Script([(0, failing(not_found)), (80, "STARTING"), (200, "COMPLETED")])
+    assert run(script, poll_interval=90, max_poll_interval=300).optimization_job_status == (
+        "COMPLETED"
+    )
+    missing = Script([(0, failing(not_found))])
     with pytest.raises(JobNotFoundError):
-        run(script, poll_interval=5)
-    # Tolerated up to the end of the grace period; the first poll after it raises.
-    assert script.calls[-2] < NOT_FOUND_GRACE <= script.calls[-1]
-    assert len(script.calls) > 1
+        run(missing, poll_interval=90, max_poll_interval=300)
+    assert len(missing.calls) == 2
+    assert missing.calls[1] >= 90
+
+
+def test_a_timeout_inside_the_grace_period_is_still_not_found() -> None:
+    script = Script([(0, failing(not_found))])
+    with pytest.raises(JobNotFoundError, match="did not appear within 30s"):
+        run(script, timeout=30, poll_interval=10)
+    assert script.now == pytest.approx(30)
 
 
 def test_a_job_deleted_while_waiting_raises_at_once() -> None:
     script = Script([(0, "INPROGRESS"), (100, failing(not_found))])
-    with pytest.raises(JobNotFoundError):
+    with pytest.raises(JobNotFoundError, match=r"disappeared .*last seen INPROGRESS") as caught:
         run(script, poll_interval=30)
     first_miss = [t for t in script.calls if t >= 100]
     assert len(first_miss) == 1
+    assert caught.value.code == "ResourceNotFound"
 
 
 def test_timeout_is_a_deadline() -> None:
     script = Script([(0, "INPROGRESS")])
     with pytest.raises(WaitTimeoutError) as caught:
         run(script, timeout=600, poll_interval=30, max_poll_interval=120)
-    assert script.now <= 600
+    assert script.now == pytest.approx(600)  # the last poll lands on the deadline, not past
+    assert script.calls[-1] == pytest.approx(600)
+    assert all(30 <= pause <= 120 for pause in script.sleeps)
+    assert caught.value.timeout == 600
     assert caught.value.last_job is not None
     assert caught.value.last_job.optimization_job_status == "INPROGRESS"
     message = str(caught.value)
@@ -166,22 +205,86 @@ def test_timeout_zero_polls_once() -> None:
     with pytest.raises(WaitTimeoutError):
         run(script, timeout=0)
     assert len(script.calls) == 1
+    assert script.sleeps == []
+
+
+def test_a_timeout_shorter_than_poll_interval_polls_once_and_gives_up_at_once() -> None:
+    # No second poll could be poll_interval later and still before the deadline.
+    script = Script([(0, "INPROGRESS")])
+    with pytest.raises(WaitTimeoutError):
+        run(script, timeout=20, poll_interval=30)
+    assert script.calls == [0]
+    assert script.sleeps == []
+
+
+def test_a_job_finishing_at_the_deadline_is_seen() -> None:
+    script = Script([(0, "INPROGRESS"), (600, "COMPLETED")])
+    assert run(script, timeout=600).optimization_job_status == "COMPLETED"
+    assert script.now == pytest.approx(600)
 
 
 def test_no_timeout_is_bounded_by_the_jobs_own_limits() -> None:
     script = Script([(0, "INPROGRESS")])  # never ends: a broken service
+    with pytest.raises(WaitTimeoutError, match="still running") as caught:
+        run(script)
+    # describe-completed.json: MaxRuntime 7200 + MaxPending 7200, plus the margin; the
+    # last poll lands on that bound.
+    assert script.now == pytest.approx(7200 + 7200 + TIMEOUT_MARGIN)
+    assert caught.value.timeout == pytest.approx(script.now)
+
+
+def test_no_timeout_counts_the_time_the_job_has_already_spent() -> None:
+    # First seen 1000 s after its creation (LastModifiedTime - CreationTime).
+    def late(now: float) -> Any:
+        return description("INPROGRESS", at=1000 + now)
+
+    script = Script([(0, late)])
     with pytest.raises(WaitTimeoutError):
         run(script)
-    # describe-completed.json: MaxRuntime 7200 + MaxPending 7200, plus the margin.
-    assert script.now <= 7200 + 7200 + TIMEOUT_MARGIN
-    assert script.now >= 7200 + 7200 + TIMEOUT_MARGIN - DEFAULT_MAX_POLL_INTERVAL * 1.2
+    assert script.now == pytest.approx(7200 + 7200 + TIMEOUT_MARGIN - 1000)
+
+
+def test_own_bound_reads_the_stopping_condition() -> None:
+    job = description("INPROGRESS")
+    cases = [
+        (StoppingCondition(max_runtime_in_seconds=3600), 3600),
+        (StoppingCondition(max_runtime_in_seconds=3600, max_pending_time_in_seconds=600), 4200),
+        (StoppingCondition(max_runtime_in_seconds=3600, max_wait_time_in_seconds=9000), 9000),
+        (StoppingCondition(), waiting.DEFAULT_RUNTIME_BOUND),
+    ]
+    for condition, limit in cases:
+        assert own_bound(attrs.evolve(job, stopping_condition=condition)) == limit + TIMEOUT_MARGIN
+    spent = attrs.evolve(description("INPROGRESS", at=500), stopping_condition=cases[0][0])
+    assert own_bound(spent) == 3600 + TIMEOUT_MARGIN - 500
+    ancient = attrs.evolve(description("INPROGRESS", at=10**6), stopping_condition=cases[0][0])
+    assert own_bound(ancient) == 0
+
+
+def test_no_timeout_and_no_description_is_bounded_by_the_first_contact_limit() -> None:
+    script = Script([(0, failing(lambda: ThrottlingError("Rate exceeded", http_status=400)))])
+    with pytest.raises(ThrottlingError, match="Rate exceeded"):
+        run(script)
+    assert script.now == pytest.approx(FIRST_CONTACT_LIMIT)
+
+
+def test_a_timeout_during_transient_errors_keeps_the_last_error_as_cause() -> None:
+    script = Script([(0, failing(lambda: ConnectionFailedError("dropped")))])
+    with pytest.raises(WaitTimeoutError) as caught:
+        run(script, timeout=300)
+    assert caught.value.last_job is None
+    assert isinstance(caught.value.__cause__, ConnectionFailedError)
+    assert script.now == pytest.approx(300)
 
 
 def test_on_update_on_every_change_and_info_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="optjob_sdk")
     seen: list[str] = []
     script = Script([(0, "STARTING"), (60, "INPROGRESS"), (600, "COMPLETED")])
-    run(script, on_update=lambda job: seen.append(str(job.optimization_job_status)))
+
+    def on_update(job: DescribeOptimizationJobResponse) -> None:
+        seen.append(str(job.optimization_job_status))
+
+    run(script, on_update=on_update)
     assert seen == ["STARTING", "INPROGRESS", "COMPLETED"]
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert messages == [
@@ -202,6 +305,24 @@ def test_ctrl_c_in_sleep_is_a_plain_keyboard_interrupt() -> None:
         wait_for_job(script.describe, NAME, sleep=interrupted, clock=script.clock, progress=False)
 
 
+def test_ctrl_c_in_a_real_sleep_with_a_live_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The default sleep, sliced so that the display's clocks move; Ctrl-C in any slice.
+    script = Script([(0, "INPROGRESS")])
+    slices: list[float] = []
+
+    def real_sleep(seconds: float) -> None:
+        slices.append(seconds)
+        if len(slices) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(waiting, "_real_sleep", real_sleep)
+    monkeypatch.setattr("sys.stderr", FakeTTY())
+    with pytest.raises(KeyboardInterrupt):
+        wait_for_job(script.describe, NAME, clock=script.clock, progress=True)
+    assert slices == [1.0, 1.0, 1.0]
+    assert len(script.calls) == 1
+
+
 def test_ctrl_c_in_describe_is_a_plain_keyboard_interrupt() -> None:
     script = Script([(0, failing(KeyboardInterrupt))])
     with pytest.raises(KeyboardInterrupt):
@@ -217,148 +338,37 @@ def test_no_tenacity_type_reaches_the_caller() -> None:
     assert caught.value.__cause__ is None
 
 
+def test_an_error_in_on_update_reaches_the_caller_unchanged() -> None:
+    class Boom(Exception):
+        pass
+
+    def on_update(job: Any) -> None:
+        raise Boom
+
+    script = Script([(0, "INPROGRESS")])
+    with pytest.raises(Boom):
+        run(script, on_update=on_update)
+    assert len(script.calls) == 1
+
+
+def test_jitter_follows_the_injected_random_source() -> None:
+    def pauses(seed: int) -> list[float]:
+        script = Script([(0, "INPROGRESS"), (900, "COMPLETED")])
+        run(script, rng=random.Random(seed))
+        return script.sleeps
+
+    assert pauses(1) == pauses(1)
+    assert pauses(1) != pauses(2)
+
+
 def test_arguments_are_checked() -> None:
     script = Script([(0, "COMPLETED")])
     for kwargs in (
         {"poll_interval": 0},
         {"poll_interval": 10, "max_poll_interval": 5},
         {"timeout": -1},
+        {"timeout": float("nan")},
+        {"poll_interval": float("nan")},
     ):
         with pytest.raises(ValueError, match="must"):
             run(script, **kwargs)
-
-
-# -- the progress display ----------------------------------------------------------------
-
-
-class FakeTTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_in_a_terminal_updates_one_line_in_place() -> None:
-    stream = FakeTTY()
-    display = TerminalProgress(stream)
-    display.update(NAME, "STARTING", 5, 595)
-    display.update(NAME, "INPROGRESS", 75, 525)
-    display.close()
-    out = stream.getvalue()
-    assert out.count("\r") == 2
-    assert out.endswith("\n")
-    frames = out.strip("\n").split("\r")[1:]
-    assert frames[0].startswith(f"optimization job {NAME}: STARTING")
-    assert "elapsed 00:05, 09:55 left" in frames[0]
-    assert "INPROGRESS" in frames[1]
-    assert "elapsed 01:15, 08:45 left" in frames[1]
-
-
-def test_progress_is_silent_when_not_a_terminal_unless_asked() -> None:
-    quiet = io.StringIO()
-    make_progress(None, quiet).update(NAME, "STARTING", 1, None)
-    assert quiet.getvalue() == ""
-    asked = io.StringIO()
-    display = make_progress(True, asked)
-    assert isinstance(display, LineProgress)
-    display.update(NAME, "STARTING", 1, None)
-    display.update(NAME, "STARTING", 2, None)
-    display.update(NAME, "COMPLETED", 3, None)
-    assert asked.getvalue().splitlines() == [
-        render(NAME, "STARTING", 1, None),
-        render(NAME, "COMPLETED", 3, None),
-    ]
-    assert isinstance(make_progress(None, FakeTTY()), TerminalProgress)
-    assert make_progress(False, FakeTTY()).__class__.__name__ == "_Silent"
-
-
-def test_render_formats_hours() -> None:
-    assert render("j", "INPROGRESS", 3725, None).endswith("elapsed 1:02:05, no deadline")
-
-
-# -- properties ------------------------------------------------------------------------------
-
-timelines = st.lists(
-    st.tuples(
-        st.floats(1, 20000, allow_nan=False),
-        st.sampled_from(["STARTING", "INPROGRESS", "SOMETHING_NEW", "throttle", "500", "drop"]),
-    ),
-    max_size=8,
-)
-ENDINGS = st.sampled_from(["COMPLETED", "FAILED", "STOPPED", None])
-
-
-def _script(steps: list[tuple[float, str]], ending: str | None, end_at: float) -> Script:
-    faults = {
-        "throttle": lambda: ThrottlingError("slow down", http_status=400),
-        "500": lambda: ServiceError("oops", http_status=500),
-        "drop": lambda: ConnectionFailedError("dropped"),
-    }
-    timeline: list[tuple[float, Any]] = [(0, "STARTING")]
-    for at, what in steps:
-        timeline.append((at, failing(faults[what]) if what in faults else what))
-    if ending is not None:
-        timeline.append((end_at, ending))
-    return Script(timeline, reason="scripted")
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    steps=timelines,
-    ending=ENDINGS,
-    end_at=st.floats(0, 30000),
-    timeout=st.none() | st.floats(0, 20000),
-    poll=st.floats(10, 60),
-    cap_factor=st.floats(2, 8),
-    seed=st.integers(0, 1000),
-)
-def test_schedule_properties(
-    steps: list[tuple[float, str]],
-    ending: str | None,
-    end_at: float,
-    timeout: float | None,
-    poll: float,
-    cap_factor: float,
-    seed: int,
-) -> None:
-    """Calls == polls; no sleep passes the deadline; every sleep within the backoff bounds."""
-    script = _script(steps, ending, end_at)
-    cap = poll * cap_factor
-    with contextlib.suppress(OptjobError):
-        wait_for_job(
-            script.describe,
-            NAME,
-            timeout=timeout,
-            poll_interval=poll,
-            max_poll_interval=cap,
-            sleep=script.sleep,
-            clock=script.clock,
-            progress=False,
-            rng=random.Random(seed),
-        )
-    assert len(script.calls) == len(script.sleeps) + 1  # one Describe per poll, no more
-    if timeout is not None:
-        assert script.now <= timeout + 1e-9
-    for pause in script.sleeps:
-        assert poll - 1e-9 <= pause <= cap + 1e-9
-    # The first poll is immediate.
-    assert script.calls[0] == 0.0
-
-
-def test_progress_in_a_notebook_updates_one_display() -> None:
-    from optjob_sdk._progress import NotebookProgress
-
-    shown: list[tuple[str, str]] = []
-
-    class Handle:
-        def update(self, obj: str) -> None:
-            shown.append(("update", obj))
-
-    def display(obj: str, *, display_id: bool) -> Handle:
-        assert display_id is True
-        shown.append(("display", obj))
-        return Handle()
-
-    progress = NotebookProgress(display, str)
-    progress.update(NAME, "STARTING", 0, 60)
-    progress.update(NAME, "COMPLETED", 30, 30)
-    assert [kind for kind, _ in shown] == ["display", "update"]
-    assert "COMPLETED" in shown[1][1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -16,12 +17,17 @@ EXAMPLE = EXAMPLES / "describe-completed.json"
 CREATED = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 
 
+@functools.cache
+def _example() -> DescribeOptimizationJobResponse:
+    return from_dict(DescribeOptimizationJobResponse, json.loads(EXAMPLE.read_text()))
+
+
 def description(
     status: str, *, reason: str | None = None, at: float = 0.0
 ) -> DescribeOptimizationJobResponse:
-    job = from_dict(DescribeOptimizationJobResponse, json.loads(EXAMPLE.read_text()))
+    """describe-completed.json, with this status, created at CREATED, modified ``at`` s later."""
     return attrs.evolve(
-        job,
+        _example(),
         optimization_job_status=status,
         failure_reason=reason,
         creation_time=CREATED,
