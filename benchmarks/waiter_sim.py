@@ -81,7 +81,7 @@ def summary(label: str, calls: list[int], delays: list[float]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="the waiter on a simulated two-hour job")
     parser.add_argument("--runs", type=int, default=100)
     runs = parser.parse_args().runs
     results = [simulate(seed) for seed in range(runs)]
