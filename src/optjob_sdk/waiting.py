@@ -60,6 +60,9 @@ __all__ = [
     "NOT_FOUND_GRACE",
     "TERMINAL_STATUSES",
     "TIMEOUT_MARGIN",
+    "JitteredBackoff",
+    "fit_pause",
+    "own_bound",
     "wait_for_job",
 ]
 
@@ -193,7 +196,7 @@ def own_bound(job: DescribeOptimizationJobResponse) -> float:
     return max(0.0, limit + TIMEOUT_MARGIN - max(0.0, spent))
 
 
-def ticking_sleep(
+def _ticking_sleep(
     seconds: float,
     *,
     sleep: Callable[[float], None],
@@ -470,7 +473,7 @@ def wait_for_job(
 
     def ticking(seconds: float) -> None:
         # Real time with a live display: keep its clocks moving between polls.
-        ticking_sleep(seconds, sleep=_real_sleep, refresh=waiter.show)
+        _ticking_sleep(seconds, sleep=_real_sleep, refresh=waiter.show)
 
     return waiter.run(ticking)
 

@@ -23,7 +23,7 @@ from optjob_sdk._progress import (
     make_progress,
     render,
 )
-from optjob_sdk.waiting import ticking_sleep, wait_for_job
+from optjob_sdk.waiting import _ticking_sleep, wait_for_job
 
 NAME = "llama3-8b-awq-2026-11-24"
 
@@ -136,10 +136,10 @@ def test_between_real_sleeps_the_clocks_keep_moving(monkeypatch: pytest.MonkeyPa
 def test_ticking_sleep_slices_and_refreshes() -> None:
     slept: list[float] = []
     refreshed: list[None] = []
-    ticking_sleep(2.5, sleep=slept.append, refresh=lambda: refreshed.append(None))
+    _ticking_sleep(2.5, sleep=slept.append, refresh=lambda: refreshed.append(None))
     assert slept == [1.0, 1.0, 0.5]
     assert len(refreshed) == 3
-    ticking_sleep(0.0, sleep=slept.append, refresh=lambda: refreshed.append(None))
+    _ticking_sleep(0.0, sleep=slept.append, refresh=lambda: refreshed.append(None))
     assert len(slept) == 3
 
 
