@@ -35,6 +35,8 @@ from optjob_sdk.paging import MAX_PAGE_SIZE, JobPager, RetryPolicy, list_request
 from optjob_sdk.waiting import DEFAULT_MAX_POLL_INTERVAL, wait_for_job
 
 if TYPE_CHECKING:
+    import random
+
     from mypy_boto3_sagemaker import SageMakerClient
 
 __all__ = ["OptimizationJobClient", "RetryPolicy"]
@@ -172,13 +174,15 @@ class OptimizationJobClient:
         progress: bool | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
     ) -> DescribeOptimizationJobResponse:
         """Poll until the job completes; returns its last description.
 
         Raises :class:`~optjob_sdk.JobFailedError`, :class:`~optjob_sdk.JobStoppedError` or
         :class:`~optjob_sdk.WaitTimeoutError`; see :func:`optjob_sdk.waiting.wait_for_job`
         for the polling (one Describe call per poll, growing spacing with jitter, transient
-        errors ridden out).
+        errors ridden out). ``sleep``, ``clock`` and ``rng`` (the jitter's randomness) are
+        injectable, so code that waits can be tested without waiting.
         """
         _check_name(DescribeOptimizationJobRequest, name)
         return wait_for_job(
@@ -191,6 +195,7 @@ class OptimizationJobClient:
             progress=progress,
             sleep=sleep,
             clock=clock,
+            rng=rng,
         )
 
     def stop(self, name: str) -> None:

@@ -143,7 +143,22 @@ class JobStoppedError(OptjobError):
 
     def __init__(self, job: DescribeOptimizationJobResponse) -> None:
         self.job = job
-        super().__init__(f"optimization job {job.optimization_job_name!r} was STOPPED")
+        super().__init__(
+            f"optimization job {job.optimization_job_name!r} was STOPPED: {_why_stopped(job)}"
+        )
+
+
+def _why_stopped(job: DescribeOptimizationJobResponse) -> str:
+    # The service gives no reason for STOPPED; say what can stop a job, and when the run
+    # reached its own MaxRuntimeInSeconds, say that this is what stopped it.
+    if job.failure_reason:
+        return job.failure_reason
+    limit = job.stopping_condition.max_runtime_in_seconds
+    start, end = job.optimization_start_time, job.optimization_end_time
+    ran = (end - start).total_seconds() if start is not None and end is not None else None
+    if limit is not None and ran is not None and ran >= limit:
+        return f"it reached its StoppingCondition.MaxRuntimeInSeconds ({limit} s)"
+    return "a StopOptimizationJob request stopped it (no reason given by the service)"
 
 
 class WaitTimeoutError(OptjobError, TimeoutError):
@@ -162,12 +177,21 @@ class WaitTimeoutError(OptjobError, TimeoutError):
         self.name = name
         self.timeout = timeout
         self.last_job = last_job
-        status = str(last_job.optimization_job_status) if last_job is not None else "unknown"
-        super().__init__(
-            f"gave up waiting for optimization job {name!r} after {timeout:g}s "
-            f"(last status {status}); the job is still running on the service. "
-            f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
-        )
+        stop_hint = f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
+        if last_job is None:
+            # Every Describe failed (transiently): the job's state is not known.
+            message = (
+                f"gave up waiting for optimization job {name!r} after {timeout:g}s "
+                "without a single description (every call failed transiently); the job "
+                f"may still be running on the service. {stop_hint}"
+            )
+        else:
+            message = (
+                f"gave up waiting for optimization job {name!r} after {timeout:g}s "
+                f"(last status {last_job.optimization_job_status}); the job is still "
+                f"running on the service. {stop_hint}"
+            )
+        super().__init__(message)
 
 
 class ServiceValidationError(ServiceError):

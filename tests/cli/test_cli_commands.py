@@ -526,7 +526,10 @@ def test_wait_stopped_exits_3(cli: Cli, service: FakeOptimizationService) -> Non
     result = cli("wait", name)
     assert result.code == EXIT_STOPPED
     assert "STOPPED" in result.out
-    assert result.err == "optjob: optimization job 'llama3-8b-awq-2026-11-24' was STOPPED\n"
+    assert result.err == (
+        "optjob: optimization job 'llama3-8b-awq-2026-11-24' was STOPPED: "
+        "a StopOptimizationJob request stopped it (no reason given by the service)\n"
+    )
 
 
 def test_wait_timeout_exits_4(cli: Cli) -> None:

@@ -156,5 +156,6 @@ def test_wait_validates_then_delegates_with_a_describe_that_raises_mapped_errors
         "progress": False,
         "sleep": sleep,
         "clock": None,
+        "rng": None,
     }
     assert fresh_wire.operations() == ["DescribeOptimizationJob"] * 2

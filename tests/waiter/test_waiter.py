@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import random
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -89,6 +90,25 @@ def test_stopped_raises() -> None:
     with pytest.raises(JobStoppedError, match="STOPPED") as caught:
         run(script)
     assert caught.value.job.optimization_job_status == "STOPPED"
+    assert NAME in str(caught.value)
+    assert "StopOptimizationJob request" in str(caught.value)
+
+
+def test_stopped_message_names_the_runtime_limit_when_that_stopped_it() -> None:
+    job = description("STOPPED")
+    assert job.optimization_start_time is not None
+    runtime = attrs.evolve(
+        job,
+        stopping_condition=StoppingCondition(max_runtime_in_seconds=3600),
+        optimization_end_time=job.optimization_start_time + timedelta(seconds=3600),
+    )
+    assert "MaxRuntimeInSeconds (3600 s)" in str(JobStoppedError(runtime))
+    early = attrs.evolve(
+        runtime, optimization_end_time=job.optimization_start_time + timedelta(seconds=3599)
+    )
+    assert "StopOptimizationJob request" in str(JobStoppedError(early))
+    explained = attrs.evolve(job, failure_reason="stopped by the operator")
+    assert str(JobStoppedError(explained)).endswith("STOPPED: stopped by the operator")
 
 
 def test_unknown_statuses_keep_polling() -> None:
@@ -273,6 +293,10 @@ def test_a_timeout_during_transient_errors_keeps_the_last_error_as_cause() -> No
         run(script, timeout=300)
     assert caught.value.last_job is None
     assert isinstance(caught.value.__cause__, ConnectionFailedError)
+    message = str(caught.value)
+    assert "without a single description" in message
+    assert "may still be running" in message
+    assert "last status" not in message
     assert script.now == pytest.approx(300)
 
 

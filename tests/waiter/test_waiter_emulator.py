@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -262,3 +263,18 @@ def test_the_docstring_examples_run() -> None:
     result = doctest.testmod(waiting_module, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 5
     assert result.failed == 0
+
+
+def test_client_wait_takes_a_seeded_rng_for_repeatable_pauses() -> None:
+    def pauses(seed: int) -> list[float]:
+        service = FakeOptimizationService(seed=7)
+        client = OptimizationJobClient(service.client(config=NO_RETRIES))
+        client.create(request("seeded"))
+        sleep = Recorder(service)
+        wait(client, service, "seeded", sleep=sleep, rng=random.Random(seed))
+        return sleep.pauses
+
+    first = pauses(1)
+    assert len(first) > 3
+    assert pauses(1) == first
+    assert pauses(2) != first  # the jitter really comes from the rng
