@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-import boto3
 import pytest
-from botocore.config import Config
 
+from boto3_support import NO_RETRIES, http_client
 from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -30,8 +29,6 @@ from optjob_sdk import (
     from_dict,
 )
 from optjob_sdk.testing import FakeOptimizationService
-
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 def request(name: str = "job-1") -> CreateOptimizationJobRequest:
@@ -53,15 +50,7 @@ def client(
         yield OptimizationJobClient(service.client(config=NO_RETRIES), retry_policy=no_sleep)
         return
     with service.serve() as url:
-        sm: Any = boto3.client(
-            "sagemaker",
-            endpoint_url=url,
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-            config=NO_RETRIES,
-        )
-        yield OptimizationJobClient(sm, retry_policy=no_sleep)
+        yield OptimizationJobClient(http_client(url), retry_policy=no_sleep)
 
 
 def wait(

@@ -7,15 +7,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
-from botocore.config import Config
 
+from boto3_support import NO_RETRIES, http_client
 from examples import EXAMPLES
 from optjob_sdk.testing import FakeOptimizationService
 
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
 MODEL = botocore.session.get_session().get_service_model("sagemaker")
 
 
@@ -43,14 +41,7 @@ def sm(request: pytest.FixtureRequest, service: FakeOptimizationService) -> Iter
         yield service.client(config=NO_RETRIES)
         return
     with service.serve() as url:
-        yield boto3.client(
-            "sagemaker",
-            endpoint_url=url,
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-            config=NO_RETRIES,
-        )
+        yield http_client(url)
 
 
 def conforms(shape: Any, value: Any, path: str = "") -> list[str]:

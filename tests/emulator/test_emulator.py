@@ -6,11 +6,11 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
-from emulator_support import MODEL, NO_RETRIES, check_output, example, request
+from emulator_support import MODEL, check_output, example, request
 
+from boto3_support import NO_RETRIES, http_client
 from optjob_sdk.testing import Durations, FakeOptimizationService
 
 
@@ -308,14 +308,7 @@ def test_threads_polling_at_once(service: FakeOptimizationService) -> None:
     with service.serve() as url:
 
         def poll(name: str) -> None:
-            client = boto3.client(
-                "sagemaker",
-                endpoint_url=url,
-                region_name="us-west-2",
-                aws_access_key_id="x",
-                aws_secret_access_key="x",
-                config=NO_RETRIES,
-            )
+            client = http_client(url)
             try:
                 for _ in range(25):
                     client.describe_optimization_job(OptimizationJobName=name)

@@ -4,15 +4,14 @@ virtual clock (``sleep=service.advance``, ``clock=service.monotonic``)."""
 from __future__ import annotations
 
 import doctest
-import importlib
 import json
 import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.config import Config
 
+from boto3_support import NO_RETRIES, http_client
 from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -27,8 +26,6 @@ from optjob_sdk import (
 )
 from optjob_sdk import waiting as waiting_module
 from optjob_sdk.testing import Durations, FakeOptimizationService
-
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 def request(name: str, **stopping: int) -> CreateOptimizationJobRequest:
@@ -69,17 +66,7 @@ def client(
         yield OptimizationJobClient(service.client(config=NO_RETRIES))
         return
     with service.serve() as url:
-        # Untyped on purpose: the stubs type boto3.client per service, most of them unknown.
-        boto3_module: Any = importlib.import_module("boto3")
-        sm: Any = boto3_module.client(
-            "sagemaker",
-            endpoint_url=url,
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-            config=NO_RETRIES,
-        )
-        yield OptimizationJobClient(sm)
+        yield OptimizationJobClient(http_client(url))
 
 
 def wait(
