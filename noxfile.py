@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import nox
 
-nox.options.sessions = ["tests", "tests_oldest", "lint", "typecheck", "notebook"]
+nox.options.sessions = ["tests", "tests_oldest", "lint", "typecheck", "notebook", "package"]
 # On a user's machine a missing interpreter is skipped, not an error (CI sets CI=true,
 # which would otherwise make nox strict; .ci/run makes every version visible first).
 nox.options.error_on_missing_interpreters = False
@@ -63,3 +67,40 @@ def notebook(session: nox.Session) -> None:
     """The progress display in a real (in-process) IPython kernel, with the notebook extra."""
     session.install("-e", ".[notebook]", *TEST_DEPS, *NOTEBOOK_DEPS)
     session.run("pytest", "tests/notebook", *session.posargs)
+
+
+#: A user's mistake that the installed package's types must catch.
+_MISTYPED = """
+from optjob_sdk import OptimizationJobClient
+
+name: int = OptimizationJobClient(region_name="us-west-2").describe("job").optimization_job_name
+"""
+
+
+@nox.session(python=PYTHONS[-1])
+def package(session: nox.Session) -> None:
+    """The wheel as users get it, installed (not editable) and used outside the source tree:
+    mypy --strict sees the types through py.typed and the lazy package root, and the console
+    script and the pytest plugin are registered."""
+    root = Path.cwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)  # outside the repository: no src/, no project config
+        session.run("python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", scratch, ".")
+        (wheel,) = work.glob("optjob_sdk-*.whl")
+        session.install(str(wheel), "mypy>=1.13", "pytest>=8")
+        # Same version as a reused environment may hold already: replace it for certain.
+        session.install("--force-reinstall", "--no-deps", str(wheel))
+        shutil.copy(root / "tests" / "typing_check.py", work / "typing_check.py")
+        (work / "mistyped.py").write_text(_MISTYPED)
+        session.chdir(work)
+        session.run("mypy", "--strict", "--no-incremental", "typing_check.py")
+        output = session.run(
+            "mypy", "--strict", "--no-incremental", "mistyped.py", success_codes=[1], silent=True
+        )
+        if "mistyped.py:4: error: Incompatible types in assignment" not in str(output):
+            session.error(f"mypy did not catch the mistyped assignment:\n{output}")
+        session.run("optjob", "--help", silent=True)
+        output = session.run("pytest", "--fixtures", "-p", "no:cacheprovider", silent=True)
+        if "optjob_service" not in str(output):
+            session.error("the pytest plugin's optjob_service fixture is not registered")
+        session.chdir(root)
