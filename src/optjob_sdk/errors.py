@@ -177,21 +177,21 @@ class WaitTimeoutError(OptjobError, TimeoutError):
         self.name = name
         self.timeout = timeout
         self.last_job = last_job
-        stop_hint = f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
         if last_job is None:
             # Every Describe failed (transiently): the job's state is not known.
-            message = (
-                f"gave up waiting for optimization job {name!r} after {timeout:g}s "
+            state = (
                 "without a single description (every call failed transiently); the job "
-                f"may still be running on the service. {stop_hint}"
+                "may still be running on the service"
             )
         else:
-            message = (
-                f"gave up waiting for optimization job {name!r} after {timeout:g}s "
+            state = (
                 f"(last status {last_job.optimization_job_status}); the job is still "
-                f"running on the service. {stop_hint}"
+                "running on the service"
             )
-        super().__init__(message)
+        super().__init__(
+            f"gave up waiting for optimization job {name!r} after {timeout:g}s {state}. "
+            f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
+        )
 
 
 class ServiceValidationError(ServiceError):
