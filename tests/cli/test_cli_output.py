@@ -17,7 +17,7 @@ from optjob_sdk import (
     OptimizationJobSummary,
     from_dict,
 )
-from optjob_sdk._cli_output import (
+from optjob_sdk.cli._output import (
     describe_table,
     dumps,
     format_duration,
@@ -28,7 +28,7 @@ from optjob_sdk._cli_output import (
     outcome_rows,
     outline,
 )
-from optjob_sdk._cli_text import one_line, printable
+from optjob_sdk.cli._text import one_line, printable
 from strategies import model
 
 EXAMPLE = {

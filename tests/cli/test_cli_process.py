@@ -28,7 +28,7 @@ def env() -> dict[str, str]:
 def test_demo_as_a_user_runs_it() -> None:
     """The real thing: `python -m optjob_sdk.cli demo`, default speed, real sleeps."""
     done = subprocess.run(
-        [PYTHON, "-m", "optjob_sdk.cli", "demo"],
+        [PYTHON, "-m", "optjob_sdk", "demo"],
         capture_output=True,
         text=True,
         timeout=60,

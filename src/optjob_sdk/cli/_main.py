@@ -1,29 +1,9 @@
-"""The ``optjob`` command: SageMaker AI optimization jobs from the shell.
-
-::
-
-    optjob demo                                   the whole life of a job, on the emulator
-    optjob create --file job.json [--wait]        start a job (the --cli-input-json shape)
-    optjob describe NAME
-    optjob list [--status S] [--name-contains X] [--sort-by F] [--sort-order O] [--max-items N]
-    optjob wait NAME [--timeout S] [--poll-interval S]
-    optjob stop NAME | optjob delete NAME
-    optjob emulator [--port P]                    serve the emulator on 127.0.0.1
-
-Global options (``--region``, ``--profile``, ``--endpoint-url``, ``--debug``) go before the
-command; ``--output json|table`` after it. Exit status: 0 done (COMPLETED), 1 FAILED,
-2 usage, validation or local configuration error (nothing was sent), 3 STOPPED, 4 wait timed
-out, 5 any other service error, 130 interrupted.
-
-Importing this module is cheap: boto3 is imported only when a command needs a client.
-"""
+"""The ``optjob`` command's parser, dispatch and the client-facing commands."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
-import json
 import logging
 import os
 import sys
@@ -36,7 +16,19 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 from urllib.parse import urlsplit
 
-from optjob_sdk._cli_text import one_line
+from optjob_sdk.cli._common import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SERVICE_ERROR,
+    EXIT_STOPPED,
+    EXIT_TIMEOUT,
+    EXIT_USAGE,
+    PROG,
+)
+from optjob_sdk.cli._emulator import run_emulator
+from optjob_sdk.cli._text import one_line
 from optjob_sdk.errors import (
     ConfigurationError,
     JobFailedError,
@@ -51,29 +43,8 @@ if TYPE_CHECKING:
     from optjob_sdk.client import OptimizationJobClient
     from optjob_sdk.models import DescribeOptimizationJobResponse
 
-__all__ = [
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_SERVICE_ERROR",
-    "EXIT_STOPPED",
-    "EXIT_TIMEOUT",
-    "EXIT_USAGE",
-    "ClientOptions",
-    "build_parser",
-    "main",
-]
+__all__ = ["ClientOptions", "build_parser", "default_client_factory", "main"]
 
-EXIT_OK: Final = 0
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
-EXIT_STOPPED: Final = 3
-EXIT_TIMEOUT: Final = 4
-EXIT_SERVICE_ERROR: Final = 5
-EXIT_INTERRUPTED: Final = 130
-#: An unexpected exception: a bug in optjob, to be reported (run with --debug for details).
-EXIT_INTERNAL: Final = 70
-
-PROG: Final = "optjob"
 
 #: The region used with an emulator on this machine when none is configured.
 _EMULATOR_REGION: Final = "us-west-2"
@@ -398,7 +369,7 @@ class _Context:
         self.out.flush()
 
     def print_json(self, data: Any) -> None:
-        from optjob_sdk._cli_output import dumps
+        from optjob_sdk.cli._output import dumps
 
         self.print(dumps(data))
 
@@ -477,7 +448,7 @@ def _report(error: Exception) -> int:
         for problem in error.errors:
             sys.stderr.write(f"  - {one_line(str(problem))}\n")
         return EXIT_USAGE
-    from optjob_sdk._cli_files import FileProblem
+    from optjob_sdk.cli._files import FileProblem
 
     if isinstance(error, (_UsageError, FileProblem)):
         _error_line(f"error: {one_line(str(error))}")
@@ -579,7 +550,7 @@ def default_client_factory(options: ClientOptions) -> OptimizationJobClient:
 
 
 def _cmd_demo(context: _Context) -> int:
-    from optjob_sdk._cli_demo import DEFAULT_SPEED, run_demo
+    from optjob_sdk.cli._demo import DEFAULT_SPEED, run_demo
 
     speed: float | None = context.args.speed
     return run_demo(
@@ -592,8 +563,8 @@ def _cmd_demo(context: _Context) -> int:
 
 
 def _cmd_create(context: _Context) -> int:
-    from optjob_sdk._cli_files import load_request
-    from optjob_sdk._cli_output import jsonable, key_value_table
+    from optjob_sdk.cli._files import load_request
+    from optjob_sdk.cli._output import jsonable, key_value_table
 
     request = load_request(context.args.file)  # every problem, before any client exists
     client = context.client()
@@ -618,7 +589,7 @@ def _cmd_create(context: _Context) -> int:
 
 
 def _cmd_describe(context: _Context) -> int:
-    from optjob_sdk._cli_output import describe_table, jsonable
+    from optjob_sdk.cli._output import describe_table, jsonable
 
     job = context.client().describe(context.args.name)
     secrets: bool = context.args.show_secrets
@@ -630,7 +601,7 @@ def _cmd_describe(context: _Context) -> int:
 
 
 def _cmd_list(context: _Context) -> int:
-    from optjob_sdk._cli_output import jsonable, list_table
+    from optjob_sdk.cli._output import jsonable, list_table
 
     args = context.args
     pager = context.client().list(
@@ -656,7 +627,7 @@ def _cmd_wait(context: _Context) -> int:
 
 
 def _wait_and_report(context: _Context, name: str) -> int:
-    from optjob_sdk._cli_output import jsonable, key_value_table, outcome_rows
+    from optjob_sdk.cli._output import jsonable, key_value_table, outcome_rows
 
     args = context.args
     poll: float = args.poll_interval
@@ -713,31 +684,6 @@ def _cmd_delete(context: _Context) -> int:
     return EXIT_OK
 
 
-def _cmd_emulator(context: _Context) -> int:
-    from optjob_sdk.testing import FakeOptimizationService, serve_forever
-
-    speed: float = context.args.speed
-    service = FakeOptimizationService(realtime=True, speed=speed)
-
-    def ready(url: str) -> None:
-        if context.json:
-            # One line: a script reads it, then leaves the server running.
-            context.print(json.dumps({"EndpointUrl": url}))
-            return
-        pace = "" if speed == 1 else f", emulated time {speed:g}x faster"
-        context.print(f"optjob emulator listening on {url} (127.0.0.1 only{pace})")
-        context.print(f"try:  {PROG} --endpoint-url {url} list")
-        context.print("Ctrl-C stops it; jobs live in memory and go with it.")
-
-    # serve_forever takes Ctrl-C itself; this covers one that comes before it is serving.
-    with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(service, context.args.port, ready=ready)
-    if not context.json:
-        context.err.write("\nemulator stopped\n")
-        context.err.flush()
-    return EXIT_OK
-
-
 _COMMANDS: Final[dict[str, Callable[[_Context], int]]] = {
     "demo": _cmd_demo,
     "create": _cmd_create,
@@ -746,9 +692,5 @@ _COMMANDS: Final[dict[str, Callable[[_Context], int]]] = {
     "wait": _cmd_wait,
     "stop": _cmd_stop,
     "delete": _cmd_delete,
-    "emulator": _cmd_emulator,
+    "emulator": run_emulator,
 }
-
-
-if __name__ == "__main__":
-    sys.exit(main())

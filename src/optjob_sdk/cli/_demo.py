@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, TextIO
 
-from optjob_sdk._cli_output import (
+from optjob_sdk.cli._output import (
     describe_table,
     dumps,
     format_duration,

@@ -15,8 +15,8 @@ from typing import Any, cast
 
 import attrs
 
-from optjob_sdk._cli_text import printable
 from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap, MemberInfo
+from optjob_sdk.cli._text import printable
 from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
 
 __all__ = [
