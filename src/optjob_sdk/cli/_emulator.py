@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from optjob_sdk.cli._common import EXIT_OK, PROG
@@ -11,7 +13,23 @@ from optjob_sdk.cli._common import EXIT_OK, PROG
 if TYPE_CHECKING:
     from optjob_sdk.cli._main import _Context as Context
 
-__all__ = ["run_emulator"]
+__all__ = ["add_emulator_arguments", "run_emulator"]
+
+
+def add_emulator_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    port: Callable[[str], int],
+    positive_float: Callable[[str], float],
+) -> None:
+    """The ``emulator`` command's own options (the parser adds ``--output``)."""
+    parser.add_argument("--port", type=port, default=0, help="TCP port (default: a free one)")
+    parser.add_argument(
+        "--speed",
+        type=positive_float,
+        default=1.0,
+        help="emulated seconds per real second (default 1: a job takes ~21 minutes)",
+    )
 
 
 def run_emulator(context: Context) -> int:

@@ -27,7 +27,7 @@ from optjob_sdk.cli._common import (
     EXIT_USAGE,
     PROG,
 )
-from optjob_sdk.cli._emulator import run_emulator
+from optjob_sdk.cli._emulator import add_emulator_arguments, run_emulator
 from optjob_sdk.cli._text import one_line
 from optjob_sdk.errors import (
     ConfigurationError,
@@ -296,13 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Serve the SageMaker AI optimization-job emulator on 127.0.0.1 (only) until "
         "interrupted; point the other commands at it with --endpoint-url.",
     )
-    emulator.add_argument("--port", type=_port, default=0, help="TCP port (default: a free one)")
-    emulator.add_argument(
-        "--speed",
-        type=_positive_float,
-        default=1.0,
-        help="emulated seconds per real second (default 1: a job takes ~21 minutes)",
-    )
+    add_emulator_arguments(emulator, port=_port, positive_float=_positive_float)
     _add_output(emulator)
     return parser
 
