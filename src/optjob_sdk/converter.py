@@ -13,19 +13,23 @@ a request is easiest to fix when every problem is reported at once.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from optjob_sdk._modelbase import MEMBER_KEY, EnvironmentMap, MemberInfo, shape_of
-from optjob_sdk._validation import UnknownEnumValueWarning, check
+from optjob_sdk._structure import structure
+from optjob_sdk._validation import (
+    Checker,
+    MaskedValueWarning,
+    UnknownEnumValueWarning,
+    was_checked,
+)
 from optjob_sdk.enums import (
     InstanceType,
     JobStatus,
@@ -34,11 +38,15 @@ from optjob_sdk.enums import (
     SpeculativeDecodingS3DataType,
     SpeculativeDecodingTechnique,
 )
-from optjob_sdk.errors import FieldError, ValidationError
+from optjob_sdk.errors import ValidationError
 
-__all__ = ["UnknownEnumValueWarning", "from_dict", "to_dict", "validate"]
-
-logger = logging.getLogger("optjob_sdk")
+__all__ = [
+    "MaskedValueWarning",
+    "UnknownEnumValueWarning",
+    "from_dict",
+    "to_dict",
+    "validate",
+]
 
 M = TypeVar("M")
 
@@ -51,65 +59,21 @@ _ENUMS: Final = (
     SpeculativeDecodingTechnique,
 )
 
-# Unknown enum values from the service are logged once per distinct value per process.
-_seen_unknown: set[tuple[str, str]] = set()
-_seen_lock = threading.Lock()
-
-
-def _enum_hook(enum: type[Enum]) -> Any:
-    by_value = {str(member.value): member for member in enum}
-
-    def structure(value: Any, _: Any) -> Any:
-        member = by_value.get(value)
-        if member is not None:
-            return member
-        text = str(value)
-        key = (enum.__name__, text)
-        with _seen_lock:
-            first = key not in _seen_unknown
-            _seen_unknown.add(key)
-        if first:
-            logger.warning(
-                "the service sent %s value %r, which this SDK does not know; "
-                "it is kept as a plain string (upgrade optjob-sdk to get it as %s)",
-                enum.__name__,
-                text,
-                enum.__name__,
-            )
-        return text
-
-    return structure
-
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def _structure_datetime(value: Any, _: Any) -> datetime:
-    # boto3 hands over datetimes; raw service JSON (and our example files) carry epoch
-    # seconds; ISO strings come from YAML/JSON files people write.
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    raise TypeError(f"not a timestamp: {value!r}")
-
-
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     for enum in _ENUMS:
-        converter.register_structure_hook(enum | str, _enum_hook(enum))
         # Fields are typed `Enum | str` (optionally `| None`): send plain strings.
         converter.register_unstructure_hook(enum | str, _plain)
         converter.register_unstructure_hook(enum | str | None, _plain)
     converter.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _plain
     )
-    converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime, lambda value: value)
-    converter.register_structure_hook(EnvironmentMap, lambda value, _: EnvironmentMap(value))
     converter.register_unstructure_hook(EnvironmentMap, EnvironmentMap.to_dict)
 
     # Factories, not eager registrations: a class's hook is made when first needed, after
@@ -119,11 +83,7 @@ def _make_converter() -> cattrs.Converter:
             cls, converter, _cattrs_omit_if_default=True, **_renames(cls)
         )
 
-    def structure_factory(cls: type[Any]) -> Any:
-        return make_dict_structure_fn(cls, converter, **_renames(cls))
-
     converter.register_unstructure_hook_factory(_is_model, unstructure_factory)
-    converter.register_structure_hook_factory(_is_model, structure_factory)
     return converter
 
 
@@ -154,23 +114,32 @@ def to_dict(model: object) -> dict[str, Any]:
     return result
 
 
-def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
-    """Build a model from a boto3 dict as boto3 returns it.
+def from_dict(cls: type[M], data: Mapping[str, Any], *, strict: bool = False) -> M:
+    """Build a model from a boto3-shaped dict (PascalCase keys), never coercing a value.
 
-    ``ResponseMetadata``, members this SDK doesn't know and botocore's
-    ``SDK_UNKNOWN_MEMBER`` entries are ignored; unknown enum values come through as plain
-    ``str`` (logged once per value at WARNING). Data is never refused for breaking a
-    constraint: the service is the authority on what it sends.
+    A value of the wrong JSON type is a :class:`~optjob_sdk.ValidationError` naming its
+    field path: ``"false"`` is not a boolean, ``"7200"`` or ``7200.9`` not an integer, a
+    list not a map, and ``null`` for a required member is "missing". Every problem is
+    reported at once. Timestamps may be datetimes, epoch seconds or ISO 8601 strings.
+
+    By default the data may be a service answer as boto3 returns it: ``ResponseMetadata``
+    and members this SDK doesn't know are ignored (a newer service adds members), unknown
+    enum values come through as plain ``str`` (logged once per value at WARNING), and no
+    constraint is checked (the service is the authority on what it sends).
+
+    ``strict=True`` is for input someone wrote: members the shape doesn't have are refused
+    with a did-you-mean, and every constraint :func:`validate` checks is checked in the
+    same pass, so one :class:`~optjob_sdk.ValidationError` lists every problem.
+
+    >>> from optjob_sdk import StoppingCondition, from_dict
+    >>> from_dict(StoppingCondition, {"MaxRuntimeInSeconds": 7200.9})
+    Traceback (most recent call last):
+    ...
+    optjob_sdk.errors.ValidationError: 1 problem in the StoppingCondition data:
+      - max_runtime_in_seconds: must be an integer, not a number (7200.9)
     """
-    try:
-        return _converter.structure(data, cls)
-    except cattrs.BaseValidationError as error:
-        # Only a structurally broken document gets here (a missing required member, a
-        # string where a structure belongs); name where it broke.
-        notes = cattrs.transform_error(error)
-        raise ValidationError(
-            [FieldError("", note) for note in notes], subject=f"{cls.__name__} data"
-        ) from error
+    result: M = structure(cls, data, strict=strict)
+    return result
 
 
 def validate(model: object) -> None:
@@ -186,6 +155,13 @@ def validate(model: object) -> None:
     optjob_sdk.errors.ValidationError: 1 problem in the Tag:
       - key: '' is shorter than 1 characters
     """
-    errors = check(model)
-    if errors:
-        raise ValidationError(errors, subject=shape_of(type(model)).name)
+    if not attrs.has(type(model)):
+        raise TypeError(f"expected an optjob_sdk model, not {type(model).__name__}")
+    checker = Checker(quiet=was_checked(model))
+    checker.structure(model, "")
+    checker.warn_masked()
+    problems = checker.problems
+    if problems.count:
+        raise ValidationError(
+            problems.kept, subject=shape_of(type(model)).name, total=problems.count
+        )

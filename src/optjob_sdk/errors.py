@@ -54,16 +54,26 @@ class FieldError:
 class ValidationError(OptjobError, ValueError):
     """A model or request breaks the service's constraints; nothing was sent.
 
-    ``errors`` lists every problem found, each with its field path in snake_case
-    (``output_config.s3_output_location``).
+    ``errors`` lists the problems found, each with its field path in snake_case
+    (``output_config.s3_output_location``): every one of them, up to the first 1,000
+    (a broken file can hold hundreds of thousands); ``total`` counts them all. The message
+    shows the first :attr:`SHOWN` and says how many more there are.
     """
 
-    def __init__(self, errors: Iterable[FieldError], *, subject: str = "request") -> None:
+    #: How many problems the message lists.
+    SHOWN = 20
+
+    def __init__(
+        self, errors: Iterable[FieldError], *, subject: str = "request", total: int | None = None
+    ) -> None:
         self.errors: tuple[FieldError, ...] = tuple(errors)
-        count = len(self.errors)
-        head = f"{count} problem{'s' if count != 1 else ''} in the {subject}"
-        lines = "\n".join(f"  - {error}" for error in self.errors)
-        super().__init__(f"{head}:\n{lines}" if lines else head)
+        self.total: int = max(total if total is not None else 0, len(self.errors))
+        count = self.total
+        head = f"{count:,} problem{'s' if count != 1 else ''} in the {subject}"
+        lines = [f"  - {error}" for error in self.errors[: self.SHOWN]]
+        if count > len(lines):
+            lines.append(f"  ... and {count - len(lines):,} more")
+        super().__init__(f"{head}:\n" + "\n".join(lines) if self.errors else head)
 
 
 class ServiceError(OptjobError):

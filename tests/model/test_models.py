@@ -192,8 +192,8 @@ def test_type_errors_are_reported_not_raised() -> None:
     condition = StoppingCondition(max_runtime_in_seconds="10")  # type: ignore[arg-type]
     tag = Tag(key=True, value="v")  # type: ignore[arg-type]
     for model, path, text in (
-        (condition, "max_runtime_in_seconds", "must be an integer, not str"),
-        (tag, "key", "must be a string, not bool"),
+        (condition, "max_runtime_in_seconds", 'must be an integer, not the string "10"'),
+        (tag, "key", "must be a string, not a boolean"),
     ):
         with pytest.raises(ValidationError) as caught:
             validate(model)
