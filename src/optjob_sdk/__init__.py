@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         OptimizationJobClient,
     )
     from optjob_sdk.converter import (
+        MaskedValueWarning,
         UnknownEnumValueWarning,
         from_dict,
         to_dict,
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
         ThrottlingError,
         ValidationError,
         WaitTimeoutError,
+    )
+    from optjob_sdk.loading import (
+        load_request,
     )
     from optjob_sdk.models import (
         CreateOptimizationJobRequest,
@@ -112,6 +116,7 @@ _LAZY: dict[str, str] = {
     "JobStoppedError": "errors",
     "ListOptimizationJobsRequest": "models",
     "ListOptimizationJobsResponse": "models",
+    "MaskedValueWarning": "converter",
     "ModelCompilationConfig": "models",
     "ModelQuantizationConfig": "models",
     "ModelShardingConfig": "models",
@@ -147,6 +152,7 @@ _LAZY: dict[str, str] = {
     "ValidationError": "errors",
     "WaitTimeoutError": "errors",
     "from_dict": "converter",
+    "load_request": "loading",
     "to_dict": "converter",
     "validate": "converter",
     "wait_for_job": "waiting",
@@ -172,6 +178,7 @@ __all__ = [
     "JobStoppedError",
     "ListOptimizationJobsRequest",
     "ListOptimizationJobsResponse",
+    "MaskedValueWarning",
     "ModelCompilationConfig",
     "ModelQuantizationConfig",
     "ModelShardingConfig",
@@ -207,6 +214,7 @@ __all__ = [
     "ValidationError",
     "WaitTimeoutError",
     "from_dict",
+    "load_request",
     "to_dict",
     "validate",
     "wait_for_job",

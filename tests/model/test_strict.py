@@ -37,11 +37,13 @@ def request_data() -> dict[str, Any]:
 
 
 def problems(cls: type[Any], data: Any, *, strict: bool = False) -> dict[str, str]:
-    with pytest.raises(ValidationError) as caught:
+    def parse() -> object:
         if strict:
-            from_dict(cls, data, strict=True)
-        else:
-            from_dict(cls, data)  # the default: what boto3 answers go through
+            return from_dict(cls, data, strict=True)
+        return from_dict(cls, data)  # the default: what boto3 answers go through
+
+    with pytest.raises(ValidationError) as caught:
+        parse()
     return {error.path: error.message for error in caught.value.errors}
 
 
