@@ -275,8 +275,9 @@ class Generator:
                     " default; optional ones\ndefault to ``None``. Constructors are"
                     " keyword-only. Sequences become tuples and maps\n"
                     "read-only :class:`EnvironmentMap` s, so models are hashable and compare"
-                    " by value.\nValidation against the service's constraints happens when a"
-                    " request is sent (or on\n:func:`optjob_sdk.validate`), never on"
+                    " by value. A value\nof the wrong type is kept as given (never reshaped),"
+                    " for validation to name.\nValidation against the service's constraints"
+                    " happens when a request is sent (or on\n:func:`optjob_sdk.validate`), never on"
                     " construction: see ``docs/validation.md``."
                 ),
                 version=botocore.__version__,
@@ -289,7 +290,15 @@ class Generator:
             "",
             "import attrs",
             "",
-            "from optjob_sdk._modelbase import EnvironmentMap, ShapeInfo",
+            "from optjob_sdk._modelbase import (",
+            "    EnvironmentMap,",
+            "    ShapeInfo,",
+            "    as_enum,",
+            "    as_environment,",
+            "    as_tuple,",
+            "    model_hash,",
+            "    model_repr,",
+            ")",
             "from optjob_sdk._modelbase import member_metadata as _meta",
             "from optjob_sdk.enums import (",
             *[f"    {ENUM_NAMES[name]}," for name in sorted(self.enums, key=ENUM_NAMES.get)],
@@ -321,14 +330,14 @@ class Generator:
             if isinstance(shape, ListShape):
                 element = self.python_type(shape.member)
                 arg = f"Iterable[{element}]"
-                body = "tuple(value)"
+                body = "as_tuple(value)"
             elif isinstance(shape, MapShape):
                 arg = "Mapping[str, str]"
-                body = "value if isinstance(value, EnvironmentMap) else EnvironmentMap(value)"
+                body = "as_environment(value)"
             else:  # enum: known values become members, newer ones stay plain str
                 enum = ENUM_NAMES[shape.name]
                 arg = f"{enum} | str"
-                body = ""
+                body = f"as_enum({enum}, value)"
             out += ["", ""]
             signature = (
                 f"value: {arg}) -> {ptype}"
@@ -339,15 +348,7 @@ class Generator:
             if not required:
                 out.append("    if value is None:")
                 out.append("        return None")
-            if body:
-                out.append(f"    return {body}")
-            else:
-                out += [
-                    "    try:",
-                    f"        return {enum}(value)",
-                    "    except ValueError:",
-                    "        return value",
-                ]
+            out.append(f"    return {body}")
         return out
 
     def operation_role(self, name: str) -> str:
@@ -360,7 +361,12 @@ class Generator:
         return f"The service structure ``{name}``"
 
     def structure(self, shape: StructureShape) -> list[str]:
-        out = ["@attrs.frozen(kw_only=True, slots=True)", f"class {shape.name}:"]
+        # repr and hash are the shared ones that never raise, whatever a field holds
+        # (a constructor keeps a bad value as given, for validate to explain).
+        out = [
+            "@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)",
+            f"class {shape.name}:",
+        ]
         doc = first_sentence(shape.documentation).rstrip(".")
         if not doc:
             doc = self.operation_role(shape.name)
@@ -371,6 +377,8 @@ class Generator:
         out.append("")
         union = ", union=True" if shape.metadata.get("union") else ""
         out.append(f'    __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("{shape.name}"{union})')
+        out.append("    __repr__ = model_repr")
+        out.append("    __hash__ = model_hash")
         if shape.members:
             out.append("")
         for wire, child in shape.members.items():

@@ -6,12 +6,26 @@ readable and reviewable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Iterator, Mapping
+from enum import Enum
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
-__all__ = ["EnvironmentMap", "MemberInfo", "Shape", "ShapeInfo", "member_metadata", "shape_of"]
+__all__ = [
+    "EnvironmentMap",
+    "MemberInfo",
+    "Shape",
+    "ShapeInfo",
+    "as_environment",
+    "as_enum",
+    "as_tuple",
+    "member_metadata",
+    "model_hash",
+    "model_repr",
+    "safe_repr",
+    "shape_of",
+]
 
 #: The metadata key under which each attrs field keeps its :class:`MemberInfo`.
 MEMBER_KEY: Final = "optjob_member"
@@ -65,6 +79,83 @@ def shape_of(cls: type[Any]) -> ShapeInfo:
     return info
 
 
+E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
+
+
+# -- what the generated models call ------------------------------------------------------------
+# Constructors convert only what is unambiguous (any iterable to a tuple, any mapping to an
+# EnvironmentMap, a known value to its enum member) and keep anything else as given:
+# validate() then names the problem with its path. They never raise and never reshape a
+# value (a string is not a list of characters; a list of {"Name", "Value"} is not a map).
+
+
+def as_tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """A tuple of the items of a list, tuple or other iterable; anything else as given."""
+    kept: Any = value  # typed for callers; at run time anything may come
+    if isinstance(kept, (str, bytes, Mapping)) or not isinstance(kept, Iterable):
+        return cast("tuple[T, ...]", kept)
+    return tuple(value)
+
+
+def as_environment(value: Mapping[str, str]) -> EnvironmentMap:
+    """An :class:`EnvironmentMap` of a mapping; anything else as given."""
+    kept: Any = value
+    if isinstance(kept, EnvironmentMap) or not isinstance(kept, Mapping):
+        return cast("EnvironmentMap", kept)
+    return EnvironmentMap(value)
+
+
+def as_enum(enum: type[E], value: E | str) -> E | str:
+    """The member of ``enum`` with this value; a value it doesn't know, as given."""
+    try:
+        return enum(value)
+    except (ValueError, TypeError):  # TypeError: an unhashable value, such as a list
+        return value
+
+
+def safe_repr(value: object) -> str:
+    """``repr(value)``, or a description where repr raises (an int of 5,000 digits)."""
+    try:
+        return repr(value)
+    except Exception:  # repr of a bad value must not hide the model around it
+        if isinstance(value, int):
+            return f"<an int of about {int(value.bit_length() * 0.30103) + 1:,} digits>"
+        return f"<a {type(value).__name__}>"
+
+
+def model_repr(self: object) -> str:
+    """``Tag(key='team', value='inference')``, for any field values.
+
+    A map member (every one is an environment) that holds something other than an
+    :class:`EnvironmentMap` (a list given by mistake) is not shown: it may hold secrets.
+    """
+    from optjob_sdk._schema import SHAPES  # _schema imports this module
+
+    fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
+    parts: list[str] = []
+    for field in fields:
+        value = getattr(self, field.name)
+        info: MemberInfo = field.metadata[MEMBER_KEY]
+        spec = SHAPES.get(info.shape)
+        hidden = spec is not None and spec.kind == "map"
+        if hidden and (value is None or isinstance(value, EnvironmentMap)):
+            hidden = False
+        shown = f"<a {type(value).__name__}, not shown>" if hidden else safe_repr(value)
+        parts.append(f"{field.name}={shown}")
+    return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def model_hash(self: object) -> int:
+    """The hash of the field values; equal models hash equal, whatever the values hold."""
+    fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
+    values = tuple(getattr(self, field.name) for field in fields)
+    try:
+        return hash((type(self).__name__, values))
+    except TypeError:  # an unhashable value (a list where a string belongs)
+        return hash((type(self).__name__, len(values)))
+
+
 class EnvironmentMap(Mapping[str, str]):
     """A read-only, hashable ``str -> str`` map whose ``repr`` hides secret values.
 
@@ -105,15 +196,24 @@ class EnvironmentMap(Mapping[str, str]):
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
+            try:
+                self._hash = hash(frozenset(self._data.items()))
+            except TypeError:  # an unhashable value (validate names it); keys always hash
+                self._hash = hash(frozenset(self._data))
         return self._hash
 
     def __repr__(self) -> str:
-        shown = {
-            key: (value if key.startswith(_SHOWN_PREFIX) else REDACTED)
+        shown = ", ".join(
+            f"{safe_repr(key)}: "
+            + (
+                safe_repr(value)
+                if isinstance(key, str)  # pyright: ignore[reportUnnecessaryIsInstance]
+                and key.startswith(_SHOWN_PREFIX)
+                else repr(REDACTED)
+            )
             for key, value in self._data.items()
-        }
-        return f"EnvironmentMap({shown!r})"
+        )
+        return f"EnvironmentMap({{{shown}}})"
 
     __str__ = __repr__
 

@@ -2,7 +2,8 @@
 
 Fields are the wire members in snake_case. Required members have no default; optional ones
 default to ``None``. Constructors are keyword-only. Sequences become tuples and maps
-read-only :class:`EnvironmentMap` s, so models are hashable and compare by value.
+read-only :class:`EnvironmentMap` s, so models are hashable and compare by value. A value
+of the wrong type is kept as given (never reshaped), for validation to name.
 Validation against the service's constraints happens when a request is sent (or on
 :func:`optjob_sdk.validate`), never on construction: see ``docs/validation.md``.
 
@@ -18,7 +19,15 @@ from typing import ClassVar
 
 import attrs
 
-from optjob_sdk._modelbase import EnvironmentMap, ShapeInfo
+from optjob_sdk._modelbase import (
+    EnvironmentMap,
+    ShapeInfo,
+    as_enum,
+    as_environment,
+    as_tuple,
+    model_hash,
+    model_repr,
+)
 from optjob_sdk._modelbase import member_metadata as _meta
 from optjob_sdk.enums import (
     InstanceType,
@@ -59,10 +68,7 @@ __all__ = [
 
 
 def _optimization_job_deployment_instance_type(value: InstanceType | str) -> InstanceType | str:
-    try:
-        return InstanceType(value)
-    except ValueError:
-        return value
+    return as_enum(InstanceType, value)
 
 
 def _optimization_job_environment_variables_or_none(
@@ -70,17 +76,17 @@ def _optimization_job_environment_variables_or_none(
 ) -> EnvironmentMap | None:
     if value is None:
         return None
-    return value if isinstance(value, EnvironmentMap) else EnvironmentMap(value)
+    return as_environment(value)
 
 
 def _optimization_configs(value: Iterable[OptimizationConfig]) -> tuple[OptimizationConfig, ...]:
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _tag_list_or_none(value: Iterable[Tag] | None) -> tuple[Tag, ...] | None:
     if value is None:
         return None
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _optimization_job_training_plan_arns_or_none(
@@ -88,86 +94,70 @@ def _optimization_job_training_plan_arns_or_none(
 ) -> tuple[str, ...] | None:
     if value is None:
         return None
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _model_speculative_decoding_technique(
     value: SpeculativeDecodingTechnique | str,
 ) -> SpeculativeDecodingTechnique | str:
-    try:
-        return SpeculativeDecodingTechnique(value)
-    except ValueError:
-        return value
+    return as_enum(SpeculativeDecodingTechnique, value)
 
 
 def _model_speculative_decoding_s3_data_type(
     value: SpeculativeDecodingS3DataType | str,
 ) -> SpeculativeDecodingS3DataType | str:
-    try:
-        return SpeculativeDecodingS3DataType(value)
-    except ValueError:
-        return value
+    return as_enum(SpeculativeDecodingS3DataType, value)
 
 
 def _optimization_vpc_security_group_ids(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _optimization_vpc_subnets(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _optimization_job_status(value: JobStatus | str) -> JobStatus | str:
-    try:
-        return JobStatus(value)
-    except ValueError:
-        return value
+    return as_enum(JobStatus, value)
 
 
 def _optimization_job_status_or_none(value: JobStatus | str | None) -> JobStatus | str | None:
     if value is None:
         return None
-    try:
-        return JobStatus(value)
-    except ValueError:
-        return value
+    return as_enum(JobStatus, value)
 
 
 def _list_optimization_jobs_sort_by_or_none(value: SortBy | str | None) -> SortBy | str | None:
     if value is None:
         return None
-    try:
-        return SortBy(value)
-    except ValueError:
-        return value
+    return as_enum(SortBy, value)
 
 
 def _sort_order_or_none(value: SortOrder | str | None) -> SortOrder | str | None:
     if value is None:
         return None
-    try:
-        return SortOrder(value)
-    except ValueError:
-        return value
+    return as_enum(SortOrder, value)
 
 
 def _optimization_job_summaries(
     value: Iterable[OptimizationJobSummary],
 ) -> tuple[OptimizationJobSummary, ...]:
-    return tuple(value)
+    return as_tuple(value)
 
 
 def _optimization_types(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return as_tuple(value)
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class CreateOptimizationJobRequest:
     """The request of ``CreateOptimizationJob`` (service shape
     ``CreateOptimizationJobRequest``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("CreateOptimizationJobRequest")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -213,13 +203,15 @@ class CreateOptimizationJobRequest:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationJobModelSource:
     """The location of the source model to optimize with an optimization job (service shape
     ``OptimizationJobModelSource``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobModelSource")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     s3: OptimizationJobModelSourceS3 | None = attrs.field(
         default=None, metadata=_meta("S3", "OptimizationJobModelSourceS3")
@@ -229,13 +221,15 @@ class OptimizationJobModelSource:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationJobModelSourceS3:
     """The Amazon S3 location of a source model to optimize with an optimization job (service
     shape ``OptimizationJobModelSourceS3``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobModelSourceS3")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     s3_uri: str | None = attrs.field(default=None, metadata=_meta("S3Uri", "S3Uri"))
     model_access_config: OptimizationModelAccessConfig | None = attrs.field(
@@ -243,7 +237,7 @@ class OptimizationJobModelSourceS3:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationModelAccessConfig:
     """The access configuration settings for the source ML model for an optimization job,
     where you can accept the model end-user license agreement (EULA) (service shape
@@ -251,30 +245,36 @@ class OptimizationModelAccessConfig:
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationModelAccessConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     accept_eula: bool = attrs.field(
         metadata=_meta("AcceptEula", "OptimizationModelAcceptEula", required=True)
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationSageMakerModel:
     """The name of an existing SageMaker model to optimize with an optimization job (service
     shape ``OptimizationSageMakerModel``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationSageMakerModel")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     model_name: str | None = attrs.field(default=None, metadata=_meta("ModelName", "ModelName"))
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationConfig:
     """Settings for an optimization technique that you apply with a model optimization job
     (service shape ``OptimizationConfig``). A union: exactly one member is set.
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationConfig", union=True)
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     model_quantization_config: ModelQuantizationConfig | None = attrs.field(
         default=None, metadata=_meta("ModelQuantizationConfig", "ModelQuantizationConfig")
@@ -291,13 +291,15 @@ class OptimizationConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ModelQuantizationConfig:
     """Settings for the model quantization technique that's applied by a model optimization
     job (service shape ``ModelQuantizationConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelQuantizationConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -309,13 +311,15 @@ class ModelQuantizationConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ModelCompilationConfig:
     """Settings for the model compilation technique that's applied by a model optimization
     job (service shape ``ModelCompilationConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelCompilationConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -327,13 +331,15 @@ class ModelCompilationConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ModelShardingConfig:
     """Settings for the model sharding technique that's applied by a model optimization job
     (service shape ``ModelShardingConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelShardingConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -345,13 +351,15 @@ class ModelShardingConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ModelSpeculativeDecodingConfig:
     """Settings for the model speculative decoding technique that's applied by a model
     optimization job (service shape ``ModelSpeculativeDecodingConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelSpeculativeDecodingConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     technique: SpeculativeDecodingTechnique | str = attrs.field(
         metadata=_meta("Technique", "ModelSpeculativeDecodingTechnique", required=True),
@@ -363,13 +371,15 @@ class ModelSpeculativeDecodingConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ModelSpeculativeDecodingTrainingDataSource:
     """The location of the training data to use for speculative decoding (service shape
     ``ModelSpeculativeDecodingTrainingDataSource``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelSpeculativeDecodingTrainingDataSource")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     s3_uri: str = attrs.field(metadata=_meta("S3Uri", "S3Uri", required=True))
     s3_data_type: SpeculativeDecodingS3DataType | str = attrs.field(
@@ -378,13 +388,15 @@ class ModelSpeculativeDecodingTrainingDataSource:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationJobOutputConfig:
     """Details for where to store the optimized model that you create with the optimization
     job (service shape ``OptimizationJobOutputConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobOutputConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     kms_key_id: str | None = attrs.field(default=None, metadata=_meta("KmsKeyId", "KmsKeyId"))
     s3_output_location: str = attrs.field(
@@ -395,11 +407,13 @@ class OptimizationJobOutputConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class StoppingCondition:
     """Specifies a limit to how long a job can run (service shape ``StoppingCondition``)."""
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("StoppingCondition")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     max_runtime_in_seconds: int | None = attrs.field(
         default=None, metadata=_meta("MaxRuntimeInSeconds", "MaxRuntimeInSeconds")
@@ -412,25 +426,29 @@ class StoppingCondition:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class Tag:
     """A tag object that consists of a key and an optional value, used to manage metadata for
     SageMaker Amazon Web Services resources (service shape ``Tag``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("Tag")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     key: str = attrs.field(metadata=_meta("Key", "TagKey", required=True))
     value: str = attrs.field(metadata=_meta("Value", "TagValue", required=True))
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationVpcConfig:
     """A VPC in Amazon VPC that your optimized model has access to (service shape
     ``OptimizationVpcConfig``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationVpcConfig")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     security_group_ids: tuple[str, ...] = attrs.field(
         metadata=_meta("SecurityGroupIds", "OptimizationVpcSecurityGroupIds", required=True),
@@ -442,39 +460,45 @@ class OptimizationVpcConfig:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class CreateOptimizationJobResponse:
     """The response of ``CreateOptimizationJob`` (service shape
     ``CreateOptimizationJobResponse``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("CreateOptimizationJobResponse")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_arn: str = attrs.field(
         metadata=_meta("OptimizationJobArn", "OptimizationJobArn", required=True)
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class DescribeOptimizationJobRequest:
     """The request of ``DescribeOptimizationJob`` (service shape
     ``DescribeOptimizationJobRequest``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DescribeOptimizationJobRequest")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class DescribeOptimizationJobResponse:
     """The response of ``DescribeOptimizationJob`` (service shape
     ``DescribeOptimizationJobResponse``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DescribeOptimizationJobResponse")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_arn: str = attrs.field(
         metadata=_meta("OptimizationJobArn", "OptimizationJobArn", required=True)
@@ -542,24 +566,28 @@ class DescribeOptimizationJobResponse:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationOutput:
     """Output values produced by an optimization job (service shape ``OptimizationOutput``)."""
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationOutput")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     recommended_inference_image: str | None = attrs.field(
         default=None, metadata=_meta("RecommendedInferenceImage", "OptimizationContainerImage")
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ListOptimizationJobsRequest:
     """The request of ``ListOptimizationJobs`` (service shape
     ``ListOptimizationJobsRequest``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ListOptimizationJobsRequest")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     next_token: str | None = attrs.field(default=None, metadata=_meta("NextToken", "NextToken"))
     max_results: int | None = attrs.field(default=None, metadata=_meta("MaxResults", "MaxResults"))
@@ -596,13 +624,15 @@ class ListOptimizationJobsRequest:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class ListOptimizationJobsResponse:
     """The response of ``ListOptimizationJobs`` (service shape
     ``ListOptimizationJobsResponse``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ListOptimizationJobsResponse")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_summaries: tuple[OptimizationJobSummary, ...] = attrs.field(
         metadata=_meta("OptimizationJobSummaries", "OptimizationJobSummaries", required=True),
@@ -611,13 +641,15 @@ class ListOptimizationJobsResponse:
     next_token: str | None = attrs.field(default=None, metadata=_meta("NextToken", "NextToken"))
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class OptimizationJobSummary:
     """Summarizes an optimization job by providing some of its key properties (service shape
     ``OptimizationJobSummary``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobSummary")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -656,24 +688,28 @@ class OptimizationJobSummary:
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class StopOptimizationJobRequest:
     """The request of ``StopOptimizationJob`` (service shape ``StopOptimizationJobRequest``)."""
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("StopOptimizationJobRequest")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
     )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)
 class DeleteOptimizationJobRequest:
     """The request of ``DeleteOptimizationJob`` (service shape
     ``DeleteOptimizationJobRequest``).
     """
 
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DeleteOptimizationJobRequest")
+    __repr__ = model_repr
+    __hash__ = model_hash
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)

@@ -8,9 +8,11 @@ import logging
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from examples import EXAMPLES
@@ -19,6 +21,10 @@ from optjob_sdk import (
     DescribeOptimizationJobResponse,
     InstanceType,
     ListOptimizationJobsResponse,
+    MaskedValueWarning,
+    ModelQuantizationConfig,
+    ModelSpeculativeDecodingConfig,
+    OptimizationVpcConfig,
     StoppingCondition,
     Tag,
     UnknownEnumValueWarning,
@@ -321,3 +327,101 @@ def test_an_unknown_status_in_an_answer_is_logged_as_the_services(
     assert type(job.optimization_job_status) is str
     [record] = [r for r in caplog.records if "STRICT_TEST_NEW_STATUS" in r.getMessage()]
     assert "the service's answer" in record.getMessage()
+
+
+# -- constructors never crash where validate explains ----------------------------------------
+
+# Built in the test, not at import: before the fix, some constructors raised.
+BAD_MODELS: list[tuple[Callable[[], Any], str, str]] = [
+    (
+        lambda: ModelQuantizationConfig(override_environment={1: "x"}),  # type: ignore[dict-item]
+        "override_environment[1] (key)",
+        "must be a string, not an integer",
+    ),
+    (
+        lambda: ModelQuantizationConfig(override_environment={"HF_TOKEN": [SECRET]}),  # type: ignore[dict-item]
+        "override_environment['HF_TOKEN']",
+        "must be a string, not a list",
+    ),
+    (
+        lambda: ModelQuantizationConfig(
+            override_environment=[{"Name": "HF_TOKEN", "Value": SECRET}]  # type: ignore[arg-type]
+        ),
+        "override_environment",
+        "must be a mapping, not a list",
+    ),
+    (
+        lambda: Tag(key=["a"], value={"b": 1}),  # type: ignore[arg-type]
+        "key",
+        "must be a string, not a list",
+    ),
+    (
+        lambda: OptimizationVpcConfig(security_group_ids="sg-1", subnets=["a"]),  # type: ignore[arg-type]
+        "security_group_ids",
+        "must be a list, not a string",
+    ),
+    (
+        lambda: OptimizationVpcConfig(security_group_ids=5, subnets=["a"]),  # type: ignore[arg-type]
+        "security_group_ids",
+        "must be a list, not an integer",
+    ),
+    (
+        lambda: StoppingCondition(max_runtime_in_seconds=10**5000),
+        "max_runtime_in_seconds",
+        "a number of about 5,001 digits does not fit the wire type",
+    ),
+    (
+        lambda: ModelSpeculativeDecodingConfig(technique=["EAGLE"]),  # type: ignore[arg-type]
+        "technique",
+        "must be a string, not a list",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "path", "message"), BAD_MODELS, ids=[p for _, p, _ in BAD_MODELS]
+)
+def test_models_built_with_bad_values_repr_hash_and_compare_and_validate_explains(
+    build: Callable[[], Any], path: str, message: str
+) -> None:
+    model = build()
+    for text in (repr(model), str(model), f"{model}"):
+        assert SECRET not in text
+    assert isinstance(hash(model), int)
+    assert model == build()
+    assert hash(model) == hash(build())
+    with pytest.raises(ValidationError) as caught:
+        validate(model)
+    found = {e.path: e.message for e in caught.value.errors}
+    assert path in found, found
+    assert found[path].startswith(message)
+    assert SECRET not in str(caught.value)
+
+
+def test_a_list_given_for_a_map_is_kept_as_given_not_turned_into_a_map() -> None:
+    given = [{"Name": "HF_TOKEN", "Value": SECRET}]
+    config = ModelQuantizationConfig(override_environment=given)  # type: ignore[arg-type]
+    assert config.override_environment == given
+
+
+# -- "***", the mask optjob prints for secrets, fed back as input ----------------------------
+
+
+def test_the_secret_placeholder_as_an_input_value_warns_naming_every_path() -> None:
+    data = request_data()
+    data["OptimizationEnvironment"] = {"HF_TOKEN": "***", "OTHER": "***"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        request = from_dict(CreateOptimizationJobRequest, data, strict=True)
+        validate(request)  # checked already: no second warning
+    assert request.optimization_environment == {"HF_TOKEN": "***", "OTHER": "***"}
+    [warning] = caught
+    assert warning.category is MaskedValueWarning
+    assert str(warning.message).startswith(
+        "optimization_environment['HF_TOKEN'], optimization_environment['OTHER']: '***' is the "
+        "placeholder optjob prints for a hidden secret"
+    )
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        validate(attrs.evolve(request))  # a new model: checked, and warned about, afresh
+    assert [w.category for w in again] == [MaskedValueWarning]
