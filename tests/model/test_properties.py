@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+import warnings
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -17,11 +19,13 @@ from optjob_sdk import (
     DescribeOptimizationJobResponse,
     ListOptimizationJobsResponse,
     Tag,
+    ValidationError,
     from_dict,
     to_dict,
     validate,
 )
 from optjob_sdk._modelbase import MEMBER_KEY
+from optjob_sdk._schema import SHAPES
 from optjob_sdk._validation import check
 from strategies import JAVA_LINE_TERMINATORS, JAVA_WHITESPACE, MODEL_CLASSES, TRICKY, model
 
@@ -226,3 +230,106 @@ def test_every_valid_response_parses(cls: type[Any], data: st.DataObject) -> Non
     wire = _sprinkle(instance, to_dict(instance), data)
     wire["ResponseMetadata"] = {"RequestId": "abc", "HTTPStatusCode": 200, "RetryAttempts": 0}
     assert from_dict(cls, wire) == instance
+
+
+# -- arbitrary JSON-like data: a model or a ValidationError, and nothing ever changes type ----
+
+WIRE_NAMES = sorted(
+    {f.metadata[MEMBER_KEY].wire for cls in MODEL_CLASSES.values() for f in attrs.fields(cls)}
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from([2**31 - 1, 2**31, -(2**31) - 1, 2**63])
+    # past Python's int max str digits (built, not listed: a strategy's repr shows its values)
+    | st.integers(4300, 6000).map(lambda digits: 10**digits)
+    | st.integers(4300, 6000).map(lambda digits: -(10**digits))
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["true", "false", "7200", "***", "ml.g5.xlarge", "S3Prefix", "2026-01-01"])
+)
+KEYS = st.sampled_from(WIRE_NAMES) | st.text(max_size=8)
+JSON_LIKE = st.recursive(
+    SCALARS,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(KEYS, children, max_size=6),
+    max_leaves=25,
+)
+
+
+def _wire_dict(cls: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Dicts that use the class's own member names (so that parsing gets deep), any values."""
+    names = [f.metadata[MEMBER_KEY].wire for f in attrs.fields(cls)]
+    return st.dictionaries(st.sampled_from(names) | KEYS, JSON_LIKE, max_size=len(names) + 2)
+
+
+def _check_same_kind(given: Any, parsed: Any, shape: str, path: str) -> None:
+    """What ``from_dict`` made of ``given`` holds the same JSON type and value."""
+    spec = SHAPES.get(shape)
+    if spec is None:  # a structure
+        assert isinstance(given, dict), path
+        cls = MODEL_CLASSES[shape]
+        for field in attrs.fields(cls):
+            info = field.metadata[MEMBER_KEY]
+            value = getattr(parsed, field.name)
+            if given.get(info.wire) is None:
+                assert value is None, path
+            else:
+                _check_same_kind(given[info.wire], value, info.shape, f"{path}.{field.name}")
+        return
+    if spec.kind == "timestamp":  # the wire format's own: epoch seconds or ISO 8601
+        assert isinstance(parsed, datetime), path
+        assert isinstance(given, (datetime, int, float, str)), path
+        assert not isinstance(given, bool), path
+    elif spec.kind == "list":
+        assert isinstance(given, list), path
+        assert isinstance(parsed, tuple), path
+        assert len(given) == len(parsed), path
+        assert spec.member is not None
+        for index, (item, out) in enumerate(zip(given, parsed, strict=True)):
+            _check_same_kind(item, out, spec.member, f"{path}[{index}]")
+    elif spec.kind == "map":
+        assert isinstance(given, dict), path
+        assert dict(parsed) == given, path
+    else:
+        assert type(given) is type(parsed) or (
+            isinstance(parsed, Enum) and type(given) is str and parsed.value == given
+        ), (path, given, parsed)
+        assert given == parsed, path
+
+
+@pytest.mark.parametrize("shape_name", MODELS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_json_like_data_gives_a_model_or_a_validation_error(
+    shape_name: str, data: st.DataObject
+) -> None:
+    cls = MODEL_CLASSES[shape_name]
+    given_data = data.draw(_wire_dict(cls) | JSON_LIKE)
+    for strict in (False, True):
+        refused: ValidationError | None = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                parsed = from_dict(cls, given_data, strict=strict)
+            except ValidationError as error:
+                refused = error
+        if refused is not None:
+            assert refused.errors
+            str(refused)  # the message can always be made
+            continue
+        assert isinstance(given_data, dict)
+        _check_same_kind(given_data, parsed, shape_name, "")
+        repr(parsed)
+        hash(parsed)
+
+
+@pytest.mark.parametrize("shape_name", MODELS)
+@PROPERTY
+@given(data=st.data())
+def test_valid_data_round_trips_strictly(shape_name: str, data: st.DataObject) -> None:
+    cls = MODEL_CLASSES[shape_name]
+    instance = data.draw(model(cls))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "***" may be drawn: a warning, never an error
+        assert from_dict(cls, to_dict(instance), strict=True) == instance
