@@ -70,6 +70,11 @@ def _members(cls: type[Any]) -> dict[str, _Member]:
     return out
 
 
+def _is_mapping(value: object) -> bool:
+    # type() first: the Mapping ABC check costs a few times more, and JSON gives dicts.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
@@ -92,8 +97,7 @@ class _Structurer:
     # -- structures ------------------------------------------------------------------------
 
     def structure(self, cls: type[Any], data: Any, path: str) -> Any:
-        # type() first: the Mapping ABC check costs a few times more, and JSON gives dicts
-        if type(data) is not dict and not isinstance(data, Mapping):
+        if not _is_mapping(data):
             self.wrong_type(path, f"a mapping (a {shape_of(cls).name})", data)
             return None
         members = _members(cls)
@@ -231,7 +235,7 @@ class _Structurer:
         return tuple(out), ok
 
     def mapping(self, raw: Any, spec: Shape, path: str) -> tuple[Any, bool]:
-        if type(raw) is not dict and not isinstance(raw, Mapping):
+        if not _is_mapping(raw):
             self.wrong_type(path, "a mapping", raw)
             return None, False
         entries: Mapping[Any, Any] = raw  # pyright: ignore[reportUnknownVariableType]
@@ -272,6 +276,8 @@ def structure(cls: type[Any], data: Any, *, strict: bool, subject: str | None = 
     members are ignored and constraints are left to :func:`~optjob_sdk.validate` (answers
     are never refused for a constraint: the service is the authority on what it sends).
     """
+    if not (isinstance(cls, type) and hasattr(cls, "__optjob_shape__")):
+        raise TypeError(f"expected an optjob_sdk model class, not {cls!r}")
     checker = Checker(Problems()) if strict else None
     walker = _Structurer(
         strict=strict, checker=checker, answer=not strict and cls.__name__ in _ANSWERS

@@ -23,6 +23,7 @@ optjob_sdk.errors.ValidationError: 8 problems in the request:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -175,10 +176,8 @@ def _parse_yaml(text: str) -> Any:
             "is YAML, and reading YAML needs PyYAML, which is not installed: "
             f"{YAML_HINT} (or give the request as JSON)"
         ) from None
-    # The C loader when PyYAML was built with libyaml: about ten times faster.
-    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     try:
-        data = yaml.load(text, Loader=loader)  # a safe loader (no Python objects)
+        data = yaml.load(text, Loader=_yaml_loader(yaml))  # a safe loader (no Python objects)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -193,6 +192,31 @@ def _parse_yaml(text: str) -> Any:
         ) from None
     _count_values(data)
     return data
+
+
+@functools.cache
+def _yaml_loader(yaml: Any) -> Any:
+    """PyYAML's safe loader (the C one when PyYAML has libyaml: about ten times faster),
+    refusing a mapping that gives one key twice (PyYAML keeps the last one, silently)."""
+    base: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+    class StrictLoader(base):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None,
+                            None,
+                            f"member {key_node.value!r} appears twice in one mapping",
+                            key_node.start_mark,
+                        )
+                    seen.add(key)
+            return base.construct_mapping(self, node, deep=deep)
+
+    return StrictLoader
 
 
 def _count_values(data: Any) -> None:

@@ -221,7 +221,8 @@ def test_yaml_is_read_with_the_c_loader_when_there_is_one(
 
     monkeypatch.setattr(yaml, "load", spy)
     load_request(DATA / "fp8-trtllm-compilation.yaml")
-    assert loaders == [yaml.CSafeLoader]
+    assert len(loaders) == 1
+    assert issubclass(loaders[0], yaml.CSafeLoader)
 
 
 def test_a_json_member_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> None:
@@ -229,6 +230,29 @@ def test_a_json_member_given_twice_is_refused_not_silently_dropped(tmp_path: Pat
     text = json.dumps(example())
     path.write_text(text[:-1] + ', "OptimizationJobName": "other-name"}')
     assert "'OptimizationJobName' appears twice" in str(refused(path))
+
+
+def test_a_yaml_member_given_twice_is_refused_with_its_position(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "OptimizationJobName: a\nModelSource:\n  S3:\n    S3Uri: s3://a/\n    S3Uri: s3://b/\n"
+    )
+    message = str(refused(path))
+    assert "member 'S3Uri' appears twice in one mapping (line 5, column 5)" in message
+
+
+def test_the_secret_placeholder_in_a_request_file_warns_once(
+    tmp_path: Path, local_cli: Cli
+) -> None:
+    data = example()
+    data["OptimizationEnvironment"] = {"HF_TOKEN": "***"}
+    path = tmp_path / "masked.json"
+    path.write_text(json.dumps(data))
+    result = local_cli("create", "--file", str(path))
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if "warning" in line]
+    assert len(warnings) == 1, result.err
+    assert "optimization_environment['HF_TOKEN']: '***' is the placeholder" in warnings[0]
 
 
 def test_the_list_of_problems_is_capped_and_counted(tmp_path: Path, local_cli: Cli) -> None:
