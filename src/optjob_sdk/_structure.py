@@ -87,6 +87,8 @@ class _Structurer:
         self.checker = checker
         self.answer = answer
         self.problems = checker.problems if checker is not None else Problems()
+        # Without constraints, integers are still checked against the wire type's range.
+        self.integers = checker if checker is not None else Checker(self.problems, quiet=True)
 
     def fail(self, path: str, message: str) -> None:
         self.problems.add(path, message)
@@ -172,9 +174,7 @@ class _Structurer:
             if isinstance(raw, bool) or not isinstance(raw, int):
                 self.wrong_type(path, "an integer", raw)
                 return None, False
-            checker = self.checker if self.checker is not None else Checker(self.problems)
-            # Without constraints, only the wire type's own range (int32/int64) is checked.
-            return raw, checker.integer(raw, spec, path, constraints=self.checker is not None)
+            return raw, self.integers.integer(raw, spec, path, constraints=self.checker is not None)
         if kind == "boolean":
             if not isinstance(raw, bool):
                 self.wrong_type(path, "a boolean", raw)
@@ -276,7 +276,7 @@ def structure(cls: type[Any], data: Any, *, strict: bool, subject: str | None = 
     members are ignored and constraints are left to :func:`~optjob_sdk.validate` (answers
     are never refused for a constraint: the service is the authority on what it sends).
     """
-    if not (isinstance(cls, type) and hasattr(cls, "__optjob_shape__")):
+    if not hasattr(cls, "__optjob_shape__"):
         raise TypeError(f"expected an optjob_sdk model class, not {cls!r}")
     checker = Checker(Problems()) if strict else None
     walker = _Structurer(
