@@ -66,9 +66,13 @@ class OptimizationJobClient:
     """The SageMaker AI inference-optimization-job API, typed and validated.
 
     Give it a boto3 SageMaker client (used as is: no event handler is registered on it and
-    its config is not changed), or a boto3 ``Session``, or a ``region_name``; with none,
-    it builds a client the way ``boto3.client("sagemaker")`` would (default session,
-    environment, ``~/.aws/config``). The boto3 client stays reachable as
+    its config is not changed), or a boto3 ``Session``, a ``region_name`` and an
+    ``endpoint_url``; with none, it builds a client the way ``boto3.client("sagemaker")``
+    would (default session, environment, ``~/.aws/config``). For an ``endpoint_url`` on this
+    machine (an emulator: ``optjob emulator``, ``FakeOptimizationService.serve()``), a region
+    and credentials that are not configured are filled in with placeholders. A malformed
+    endpoint URL (``127.0.0.1:8765``, without a scheme) is a
+    :class:`~optjob_sdk.ConfigurationError`. The boto3 client stays reachable as
     :attr:`sagemaker_client`.
 
     ``retry_policy`` (a :class:`RetryPolicy`) is how the SDK retries each page of
@@ -92,17 +96,20 @@ class OptimizationJobClient:
         *,
         session: Any = None,
         region_name: str | None = None,
+        endpoint_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         if sagemaker_client is not None:
-            if session is not None or region_name is not None:
+            if session is not None or region_name is not None or endpoint_url is not None:
                 raise TypeError(
-                    "pass either a sagemaker_client or session=/region_name=, not both: "
-                    "an existing client already has its session and region"
+                    "pass either a sagemaker_client or session=/region_name=/endpoint_url=, "
+                    "not both: an existing client already has its session, region and endpoint"
                 )
             self.sagemaker_client = sagemaker_client
         else:
-            self.sagemaker_client = _make_client(session, region_name)
+            from optjob_sdk._endpoint import make_client
+
+            self.sagemaker_client = make_client(session, region_name, endpoint_url)
         self.retry_policy: RetryPolicy = retry_policy if retry_policy is not None else RetryPolicy()
 
     def __repr__(self) -> str:
@@ -371,18 +378,3 @@ def _check_name(request_cls: _NameRequest, name: str) -> None:
     problems = check(request_cls(optimization_job_name=name))
     if problems:
         raise ValidationError(problems, subject=request_cls.__name__)
-
-
-def _make_client(session: Any, region_name: str | None) -> SageMakerClient:
-    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
-    import boto3
-
-    try:
-        source: Any = session if session is not None else boto3  # boto3.client: default session
-        client: SageMakerClient = source.client("sagemaker", region_name=region_name)
-        return client
-    except Exception as error:
-        mapped = map_error(error, operation="creating the SageMaker client", endpoint=None)
-        if mapped is None:
-            raise
-        raise mapped from error
