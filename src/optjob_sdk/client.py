@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
+from optjob_sdk._botocore_logs import begin_call, end_call, install, known_secrets
 from optjob_sdk._client_compat import FIELD_NAMES, check_supported
 from optjob_sdk._errors_map import is_transient, map_error, parse_response
 from optjob_sdk._reconcile import differences, retry_attempts
@@ -111,6 +112,7 @@ class OptimizationJobClient:
 
             self.sagemaker_client = make_client(session, region_name, endpoint_url)
         self.retry_policy: RetryPolicy = retry_policy if retry_policy is not None else RetryPolicy()
+        install()  # secrets out of botocore's DEBUG records of this client's calls
 
     def __repr__(self) -> str:
         meta = self.sagemaker_client.meta
@@ -306,9 +308,12 @@ class OptimizationJobClient:
         """One botocore call: errors mapped, one DEBUG line (operation, subject, outcome,
         time). ``params`` keeps the request body out of this frame's locals (``repr``)."""
         start = time.perf_counter()
+        # botocore's DEBUG records of this call get their environment values masked.
+        token = begin_call(params.secrets)
         try:
             result: Mapping[str, Any] = method(**params.build())
         except Exception as error:
+            end_call(token)
             endpoint: str = self.sagemaker_client.meta.endpoint_url
             mapped = map_error(
                 error,
@@ -323,6 +328,7 @@ class OptimizationJobClient:
                 outcome = f"{type(mapped).__name__}{f' ({code})' if code else ''}"
                 _log(operation, subject, outcome, start)
             raise mapped from error
+        end_call(token)
         if logger.isEnabledFor(logging.DEBUG):
             _log(operation, subject, "ok", start)
         return result
@@ -336,15 +342,17 @@ class _Params:
     the call waits on the network.
     """
 
-    __slots__ = ("_build", "_data")
+    __slots__ = ("_build", "_data", "secrets")
 
     def __init__(
         self,
         data: dict[str, Any] | None = None,
         build: Callable[[], dict[str, Any]] | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self._data = data
         self._build = build
+        self.secrets = secrets  # values to mask in botocore's records of this call
 
     def build(self) -> dict[str, Any]:
         if self._build is not None:
@@ -354,9 +362,11 @@ class _Params:
     def __repr__(self) -> str:
         return "<request parameters: not shown>"
 
+    __str__ = __repr__
+
 
 def _body(request: CreateOptimizationJobRequest) -> _Params:
-    return _Params(build=partial(to_dict, request))
+    return _Params(build=partial(to_dict, request), secrets=known_secrets(request))
 
 
 def _named(name: str) -> _Params:
