@@ -31,7 +31,15 @@ import attrs
 from optjob_sdk import models
 from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap
 
-__all__ = ["ENV_MEMBERS", "LOGGERS", "begin_call", "end_call", "install", "known_secrets"]
+__all__ = [
+    "ENV_MEMBERS",
+    "LOGGERS",
+    "begin_call",
+    "end_call",
+    "install",
+    "known_secrets",
+    "scrub_exception",
+]
 
 #: The loggers the filter sits on: those that print bodies (endpoint, parsers), and the
 #: others botocore and urllib3 log through during a call, should a future release print a
@@ -122,6 +130,19 @@ def _collect(value: object, found: list[str]) -> None:
         items: tuple[object, ...] = value  # pyright: ignore[reportUnknownVariableType]
         for item in items:
             _collect(item, found)
+
+
+def scrub_exception(error: BaseException, secrets: tuple[str, ...]) -> None:
+    """Mask ``secrets`` in botocore's exception for a call (its message and its ``response``):
+    a service's validation message may quote the value it refused."""
+    if not secrets:
+        return
+    response: object = getattr(error, "response", None)
+    if not any(secret in str(error) or secret in repr(response) for secret in secrets):
+        return
+    error.args = tuple(_masked(arg, secrets) for arg in error.args)
+    if isinstance(response, Mapping):
+        error.response = _masked(response, secrets)  # type: ignore[attr-defined]
 
 
 def _masked_args(args: Any, secrets: tuple[str, ...]) -> Any:

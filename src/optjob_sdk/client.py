@@ -18,7 +18,13 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
-from optjob_sdk._botocore_logs import begin_call, end_call, install, known_secrets
+from optjob_sdk._botocore_logs import (
+    begin_call,
+    end_call,
+    install,
+    known_secrets,
+    scrub_exception,
+)
 from optjob_sdk._client_compat import FIELD_NAMES, check_supported
 from optjob_sdk._errors_map import is_transient, map_error, parse_response
 from optjob_sdk._reconcile import differences, retry_attempts
@@ -314,6 +320,7 @@ class OptimizationJobClient:
             result: Mapping[str, Any] = method(**params.build())
         except Exception as error:
             end_call(token)
+            scrub_exception(error, params.secrets)
             endpoint: str = self.sagemaker_client.meta.endpoint_url
             mapped = map_error(
                 error,

@@ -25,11 +25,13 @@ from optjob_sdk import (
     OptimizationVpcConfig,
     ServiceError,
     from_dict,
+    to_dict,
 )
-from optjob_sdk._reconcile import CLOCK_SKEW, ECHOED, differences
+from optjob_sdk._reconcile import CLOCK_SKEW, differences
 from optjob_sdk.errors import CreateOutcomeUnknownError
 from optjob_sdk.paging import RetryPolicy
 from optjob_sdk.testing import FakeOptimizationService
+from strategies import model
 
 NAME = "llama3-8b-awq-2026-11-24"
 CREATE = "CreateOptimizationJob"
@@ -191,13 +193,34 @@ def test_a_job_not_visible_yet_is_asked_for_again() -> None:
 def echo(
     request: CreateOptimizationJobRequest, created: datetime
 ) -> DescribeOptimizationJobResponse:
-    """The description the service gives of the job ``request`` created."""
-    base = from_dict(DescribeOptimizationJobResponse, load_example("describe-completed"))
-    echoed = {name: getattr(request, name) for name in ECHOED}
-    return attrs.evolve(base, creation_time=created, **echoed)
+    """The description the service gives of the job ``request`` created: every member of
+    the request but Tags, echoed on the wire."""
+    data = load_example("describe-completed")
+    sent = to_dict(request)
+    sent.pop("Tags", None)
+    for field in attrs.fields(CreateOptimizationJobRequest):
+        data.pop(field.metadata["optjob_member"].wire, None)
+    return attrs.evolve(
+        from_dict(DescribeOptimizationJobResponse, {**data, **sent}), creation_time=created
+    )
 
 
 STARTED = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(request=model(CreateOptimizationJobRequest))
+def test_any_request_is_the_same_as_its_echo(request: CreateOptimizationJobRequest) -> None:
+    assert differences(request, echo(request, STARTED), STARTED) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(request=model(CreateOptimizationJobRequest), role=st.sampled_from(["A", "B"]))
+def test_any_request_differs_from_another_role(
+    request: CreateOptimizationJobRequest, role: str
+) -> None:
+    other = attrs.evolve(request, role_arn=f"arn:aws:iam::111122223333:role/Other{role}")
+    assert differences(request, echo(other, STARTED), STARTED) == ["role_arn"]
 
 
 @settings(max_examples=60, deadline=None)

@@ -4,6 +4,7 @@ alone."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,9 @@ import attrs
 import boto3  # type: ignore[import-untyped]
 import pytest
 from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
-from wire_support import load_example
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wire_support import Wire, error_body, load_example
 
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -22,6 +25,8 @@ from optjob_sdk import (
     OptimizationJobClient,
     from_dict,
 )
+from optjob_sdk._botocore_logs import _FILTER, begin_call, end_call
+from optjob_sdk.errors import ServiceValidationError
 from optjob_sdk.testing import FakeOptimizationService
 
 SECRET = "hf_exampleSecretValue0123456789"
@@ -209,3 +214,71 @@ def test_no_sdk_frame_shows_the_body_during_the_call(transport: str) -> None:
         client.describe(NAME)
     assert len(seen) == 2  # the hook ran during both calls
     assert seen == [[], []]
+
+
+ENV = st.dictionaries(
+    st.text(min_size=1, max_size=12) | st.sampled_from(["HF_TOKEN", "OPTION_QUANTIZE"]),
+    st.text(max_size=20),
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(top=ENV, override=ENV, as_bytes=st.booleans())
+def test_a_logged_body_keeps_the_keys_and_masks_every_value_but_option(
+    top: dict[str, str], override: dict[str, str], as_bytes: bool
+) -> None:
+    body = {
+        "OptimizationJobName": "job",
+        "OptimizationEnvironment": top,
+        "OptimizationConfigs": [{"ModelQuantizationConfig": {"OverrideEnvironment": override}}],
+    }
+    text = json.dumps(body)
+    token = begin_call(())
+    try:
+        record = logging.LogRecord("botocore.parsers", logging.DEBUG, __file__, 1, "%r", None, None)
+        record.args = (text.encode() if as_bytes else text,)
+        assert _FILTER.filter(record)  # rewritten, never dropped
+    finally:
+        end_call(token)
+    [arg] = record.args
+    shown = json.loads(arg.decode() if isinstance(arg, bytes) else arg)
+    for sent, got in (
+        (top, shown["OptimizationEnvironment"]),
+        (
+            override,
+            shown["OptimizationConfigs"][0]["ModelQuantizationConfig"]["OverrideEnvironment"],
+        ),
+    ):
+        assert list(got) == list(sent)
+        assert got == {
+            key: value if key.startswith("OPTION_") else "***" for key, value in sent.items()
+        }
+
+
+def test_a_service_message_that_quotes_a_secret_shows_it_nowhere(
+    capture: Capture, fresh_wire: Wire
+) -> None:
+    # Real AWS validation messages quote the refused value.
+    message = f"1 validation error: Value '{{HF_TOKEN={SECRET}}}' at 'optimizationEnvironment'"
+    fresh_wire.reset(lambda op, body: (400, error_body("ValidationException", message)))
+    with pytest.raises(ServiceValidationError) as caught:
+        OptimizationJobClient(fresh_wire.client).create(secret_request())
+    error = caught.value
+    assert "HF_TOKEN=***" in str(error)
+    texts = [str(error), repr(error), str(error.__cause__), repr(error.__cause__.response)]  # type: ignore[union-attr]
+    texts += capture.lines
+    assert [text for text in texts if SECRET in text] == []
+    assert fresh_wire.requests[0][1]["OptimizationEnvironment"]["HF_TOKEN"] == SECRET
+
+
+def test_a_body_that_is_not_json_but_names_an_environment_is_not_shown() -> None:
+    token = begin_call(())
+    try:
+        record = logging.LogRecord("botocore.parsers", logging.DEBUG, __file__, 1, "%r", None, None)
+        record.args = (b'{"OptimizationEnvironment": {"HF_TOKEN": "' + SECRET.encode(),)
+        _FILTER.filter(record)
+    finally:
+        end_call(token)
+    assert SECRET not in record.getMessage()
+    assert "not shown" in record.getMessage()
