@@ -99,6 +99,23 @@ def _configured_endpoint() -> tuple[str | None, str]:
     return None, ""
 
 
+def _has_credentials(session: Any) -> bool:
+    """Whether ``session`` (boto3's) has credentials configured, without asking the EC2
+    instance metadata service: off EC2 that probe costs about 2 s, for placeholders that an
+    emulator would accept just as well."""
+    try:
+        from botocore.credentials import CredentialResolver
+
+        inner: Any = session._session  # botocore's session under boto3's
+        if inner._credentials is not None:  # given to the Session explicitly
+            return True
+        resolver: Any = inner.get_component("credential_provider")
+        cheap = [provider for provider in resolver.providers if provider.METHOD != "iam-role"]
+        return CredentialResolver(cheap).load_credentials() is not None
+    except AttributeError:  # another boto3 layout: ask the usual way
+        return session.get_credentials() is not None
+
+
 def make_client(session: Any, region_name: str | None, endpoint_url: str | None) -> SageMakerClient:
     """``session.client("sagemaker", ...)`` (boto3's default session when ``None``).
 
@@ -133,7 +150,7 @@ def make_client(session: Any, region_name: str | None, endpoint_url: str | None)
         if is_loopback(effective):
             if region_name is None and base.region_name is None:
                 kwargs["region_name"] = EMULATOR_REGION
-            if base.get_credentials() is None:
+            if not _has_credentials(base):
                 kwargs["aws_access_key_id"] = _PLACEHOLDER_KEY
                 kwargs["aws_secret_access_key"] = _PLACEHOLDER_KEY
         client: SageMakerClient = base.client("sagemaker", **kwargs)

@@ -218,3 +218,57 @@ def test_the_over_http_example_runs_as_written_without_credentials(page: str) ->
     client = namespace["client"]
     assert isinstance(client, OptimizationJobClient)
     assert credentials(client).access_key == "optjob-emulator"
+
+
+def test_credentials_from_a_file_or_a_session_win_and_the_instance_role_is_not_probed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from botocore.credentials import InstanceMetadataProvider  # type: ignore[import-untyped]
+
+    for variable in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)
+    probed: list[object] = []
+
+    def load(self: object) -> None:
+        probed.append(self)
+
+    monkeypatch.setattr(InstanceMetadataProvider, "load", load)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    # Off EC2 the metadata probe costs seconds: an emulator needs no instance role.
+    nothing = OptimizationJobClient(
+        session=boto3.session.Session(), endpoint_url="http://127.0.0.1:1"
+    )
+    assert credentials(nothing).access_key == "optjob-emulator"
+    assert probed == []
+    (tmp_path / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    from_file = OptimizationJobClient(
+        session=boto3.session.Session(), endpoint_url="http://127.0.0.1:1"
+    )
+    assert credentials(from_file).access_key == "AKIAFROMFILE"
+    given_session = boto3.session.Session(aws_access_key_id="AKIAGIVEN", aws_secret_access_key="s")
+    explicit = OptimizationJobClient(session=given_session, endpoint_url="http://127.0.0.1:1")
+    assert credentials(explicit).access_key == "AKIAGIVEN"
+    assert probed == []
+
+
+@pytest.mark.usefixtures("no_aws_setup")
+def test_the_command_line_names_a_malformed_endpoint_variable_with_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "localhost:8765")
+    code = main(["list"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "AWS_ENDPOINT_URL_SAGEMAKER" in captured.err
+    assert "did you mean 'http://localhost:8765'?" in captured.err
+    assert captured.err.count("\n") == 1
