@@ -14,6 +14,7 @@ from optjob_sdk.errors import (
     ConfigurationError,
     ConnectionFailedError,
     FieldError,
+    InvalidResponseError,
     JobAlreadyExistsError,
     JobNotFoundError,
     OptjobError,
@@ -100,8 +101,9 @@ def error_class_for(code: str, http_status: int | None = None) -> type[ServiceEr
 
 
 def is_transient(error: BaseException) -> bool:
-    """Whether a mapped error is worth retrying: throttling, 5xx, a dropped connection."""
-    if isinstance(error, (ThrottlingError, ConnectionFailedError)):
+    """Whether a mapped error is worth retrying: throttling, 5xx, a dropped connection, an
+    answer that could not be read (a proxy's page, a truncated or garbled body)."""
+    if isinstance(error, (ThrottlingError, ConnectionFailedError, InvalidResponseError)):
         return True
     return (
         isinstance(error, ServiceError)
@@ -122,7 +124,10 @@ def map_error(
     The caller raises the result ``from error`` so the original stays as ``__cause__``.
     """
     from botocore import exceptions as bx  # loaded already: a boto3 client exists
+    from botocore.parsers import ResponseParserError
 
+    if not isinstance(error, (bx.BotoCoreError, bx.ClientError)) and _raised_by_parser(error):
+        return _unreadable_answer(error, operation)
     if isinstance(error, bx.ClientError):
         return _client_error(error, operation)
     if isinstance(error, bx.ParamValidationError):
@@ -134,6 +139,10 @@ def map_error(
             endpoint=str(where),
             operation=operation,
         )
+    if isinstance(error, ResponseParserError):
+        return InvalidResponseError(
+            f"the service's answer could not be read ({error})", operation=operation
+        )
     if isinstance(error, bx.BotoCoreError):
         name = type(error).__name__
         if name in _CONFIGURATION:
@@ -142,6 +151,47 @@ def map_error(
         # failed exchange with the service: report it as such, with botocore's words.
         return ServiceError(str(error), code=name, operation=operation)
     return None
+
+
+def _raised_by_parser(error: BaseException) -> bool:
+    """Whether ``error`` came out of botocore's response parser.
+
+    botocore lets its parser's exceptions through as they are: a body of ``null`` or ``[]``
+    is an ``AttributeError``, a timestamp ``"garbage"`` a ``ValueError``, ``1e20`` a
+    ``RuntimeError``. Those are the service's fault, not a bug to show as it is; the
+    traceback says where they were raised, whatever their type.
+    """
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") == "botocore.parsers":
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _unreadable_answer(error: BaseException, operation: str) -> InvalidResponseError:
+    # The HTTP answer is still in botocore's endpoint frame: its status and request id are
+    # what AWS support asks for.
+    status: int | None = None
+    request_id: str | None = None
+    tb = error.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__name__") == "botocore.endpoint":
+            response = frame.f_locals.get("http_response")
+            if response is not None:
+                code = getattr(response, "status_code", None)
+                status = code if isinstance(code, int) else None
+                headers: Any = getattr(response, "headers", None) or {}
+                found = headers.get("x-amzn-RequestId") or headers.get("x-amz-request-id")
+                request_id = str(found) if found else None
+        tb = tb.tb_next
+    return InvalidResponseError(
+        f"the service's answer could not be read ({type(error).__name__}: {error})",
+        request_id=request_id,
+        http_status=status,
+        operation=operation,
+    )
 
 
 def _client_error(error: Any, operation: str) -> ServiceError:
@@ -218,9 +268,8 @@ def parse_response(cls: type[M], raw: Mapping[str, Any], operation: str) -> M:
         metadata: Mapping[str, Any] = raw.get("ResponseMetadata") or {}
         request_id = metadata.get("RequestId")
         status = metadata.get("HTTPStatusCode")
-        raise ServiceError(
+        raise InvalidResponseError(
             f"the service's answer could not be read as a {cls.__name__}: {problems}",
-            code="InvalidResponse",
             request_id=str(request_id) if request_id else None,
             http_status=status if isinstance(status, int) else None,
             operation=operation,

@@ -14,15 +14,30 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
+from optjob_sdk._botocore_logs import (
+    begin_call,
+    end_call,
+    install,
+    known_secrets,
+    scrub_exception,
+)
 from optjob_sdk._client_compat import FIELD_NAMES, check_supported
-from optjob_sdk._errors_map import map_error, parse_response
+from optjob_sdk._errors_map import is_transient, map_error, parse_response
+from optjob_sdk._reconcile import differences, retry_attempts
 from optjob_sdk._validation import check
 from optjob_sdk.converter import to_dict, validate
 from optjob_sdk.enums import JobStatus, SortBy, SortOrder
-from optjob_sdk.errors import ValidationError
+from optjob_sdk.errors import (
+    CreateOutcomeUnknownError,
+    JobAlreadyExistsError,
+    JobNotFoundError,
+    OptjobError,
+    ValidationError,
+)
 from optjob_sdk.models import (
     CreateOptimizationJobRequest,
     CreateOptimizationJobResponse,
@@ -58,9 +73,13 @@ class OptimizationJobClient:
     """The SageMaker AI inference-optimization-job API, typed and validated.
 
     Give it a boto3 SageMaker client (used as is: no event handler is registered on it and
-    its config is not changed), or a boto3 ``Session``, or a ``region_name``; with none,
-    it builds a client the way ``boto3.client("sagemaker")`` would (default session,
-    environment, ``~/.aws/config``). The boto3 client stays reachable as
+    its config is not changed), or a boto3 ``Session``, a ``region_name`` and an
+    ``endpoint_url``; with none, it builds a client the way ``boto3.client("sagemaker")``
+    would (default session, environment, ``~/.aws/config``). For an ``endpoint_url`` on this
+    machine (an emulator: ``optjob emulator``, ``FakeOptimizationService.serve()``), a region
+    and credentials that are not configured are filled in with placeholders. A malformed
+    endpoint URL (``127.0.0.1:8765``, without a scheme) is a
+    :class:`~optjob_sdk.ConfigurationError`. The boto3 client stays reachable as
     :attr:`sagemaker_client`.
 
     ``retry_policy`` (a :class:`RetryPolicy`) is how the SDK retries each page of
@@ -84,18 +103,22 @@ class OptimizationJobClient:
         *,
         session: Any = None,
         region_name: str | None = None,
+        endpoint_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         if sagemaker_client is not None:
-            if session is not None or region_name is not None:
+            if session is not None or region_name is not None or endpoint_url is not None:
                 raise TypeError(
-                    "pass either a sagemaker_client or session=/region_name=, not both: "
-                    "an existing client already has its session and region"
+                    "pass either a sagemaker_client or session=/region_name=/endpoint_url=, "
+                    "not both: an existing client already has its session, region and endpoint"
                 )
             self.sagemaker_client = sagemaker_client
         else:
-            self.sagemaker_client = _make_client(session, region_name)
+            from optjob_sdk._endpoint import make_client
+
+            self.sagemaker_client = make_client(session, region_name, endpoint_url)
         self.retry_policy: RetryPolicy = retry_policy if retry_policy is not None else RetryPolicy()
+        install()  # secrets out of botocore's DEBUG records of this client's calls
 
     def __repr__(self) -> str:
         meta = self.sagemaker_client.meta
@@ -112,14 +135,72 @@ class OptimizationJobClient:
         constraint, or a member the installed botocore does not know yet;
         :class:`~optjob_sdk.JobAlreadyExistsError` when the name is taken;
         :class:`~optjob_sdk.ResourceLimitExceededError` at a quota.
+
+        Safe to retry: when botocore's retry of this call meets ``ResourceInUse`` (the answer
+        to an earlier attempt was lost, the job created all the same), the job is described
+        and, if it is the one this request asked for (see ``docs/client.md``, "Safe
+        create"), its ARN is returned. If that check itself fails:
+        :class:`~optjob_sdk.errors.CreateOutcomeUnknownError`.
         """
         validate(request)
         name = request.optimization_job_name
         check_supported(self.sagemaker_client.meta.service_model, _CREATE, request)
-        raw = self._call(
-            _CREATE, self.sagemaker_client.create_optimization_job, to_dict(request), name
-        )
+        started = datetime.now(timezone.utc)
+        try:
+            # The body is built inside _call, so no frame holds it during the call.
+            raw = self._call(
+                _CREATE, self.sagemaker_client.create_optimization_job, _body(request), name
+            )
+        except JobAlreadyExistsError as conflict:
+            if not retry_attempts(conflict):
+                raise  # the first attempt met it: the job was there before this call
+            return self._reconcile(request, conflict, started)
         return parse_response(CreateOptimizationJobResponse, raw, _CREATE)
+
+    def _reconcile(
+        self,
+        request: CreateOptimizationJobRequest,
+        conflict: JobAlreadyExistsError,
+        started: datetime,
+    ) -> CreateOptimizationJobResponse:
+        """After a retried create met ResourceInUse: this call's job, or the conflict."""
+        name = request.optimization_job_name
+        try:
+            job = self.retry_policy.call(
+                partial(self._describe_for_wait, name),
+                what=f"{_DESCRIBE} {name} (checking a retried create)",
+                # Just created, it may not be visible yet (eventual consistency).
+                transient=_transient_or_not_found,
+            )
+        except OptjobError as error:
+            raise CreateOutcomeUnknownError(
+                f"{_CREATE} {name}: botocore retried the call and the retry met "
+                f"{conflict.code or 'ResourceInUse'} ({conflict.message}), so an earlier "
+                "attempt may have created the job; describing it to tell failed "
+                f"({type(error).__name__}: {error}). The job may be running, and billing: "
+                f"describe it (`optjob describe {name}`) before creating it again",
+                job_name=name,
+                conflict=conflict,
+            ) from error
+        found = differences(request, job, started)
+        if not found:
+            logger.info(
+                "%s %s: an earlier attempt's answer was lost and the retry met %s; the job "
+                "is the one this call asked for, returning its ARN",
+                _CREATE,
+                name,
+                conflict.code or "ResourceInUse",
+            )
+            return CreateOptimizationJobResponse(optimization_job_arn=job.optimization_job_arn)
+        differing = ", ".join(found)
+        raise JobAlreadyExistsError(
+            f"{conflict.message} (botocore retried the call; the job of that name is not "
+            f"the one this request asks for: it differs in {differing})",
+            code=conflict.code,
+            request_id=conflict.request_id,
+            http_status=conflict.http_status,
+            operation=conflict.operation,
+        ) from conflict.__cause__
 
     def describe(self, name: str) -> DescribeOptimizationJobResponse:
         """The job's full description. :class:`~optjob_sdk.JobNotFoundError` if there is none."""
@@ -201,47 +282,45 @@ class OptimizationJobClient:
     def stop(self, name: str) -> None:
         """Ask the service to stop the job (it goes STOPPING, then STOPPED)."""
         _check_name(StopOptimizationJobRequest, name)
-        self._call(
-            _STOP, self.sagemaker_client.stop_optimization_job, {"OptimizationJobName": name}, name
-        )
+        self._call(_STOP, self.sagemaker_client.stop_optimization_job, _named(name), name)
 
     def delete(self, name: str) -> None:
         """Delete the job's record. :class:`~optjob_sdk.JobNotFoundError` if there is none."""
         _check_name(DeleteOptimizationJobRequest, name)
-        self._call(
-            _DELETE,
-            self.sagemaker_client.delete_optimization_job,
-            {"OptimizationJobName": name},
-            name,
-        )
+        self._call(_DELETE, self.sagemaker_client.delete_optimization_job, _named(name), name)
 
     # -- plumbing -----------------------------------------------------------------------
 
     def _describe_for_wait(self, name: str) -> DescribeOptimizationJobResponse:
         """Describe without re-validating the name; raises the SDK's mapped errors."""
         raw = self._call(
-            _DESCRIBE,
-            self.sagemaker_client.describe_optimization_job,
-            {"OptimizationJobName": name},
-            name,
+            _DESCRIBE, self.sagemaker_client.describe_optimization_job, _named(name), name
         )
         return parse_response(DescribeOptimizationJobResponse, raw, _DESCRIBE)
 
     def _list_page(self, params: dict[str, Any]) -> Mapping[str, Any]:
-        return self._call(_LIST, self.sagemaker_client.list_optimization_jobs, params, None)
+        subject = f"MaxResults={params.get('MaxResults')}"
+        return self._call(
+            _LIST, self.sagemaker_client.list_optimization_jobs, _Params(params), subject
+        )
 
     def _call(
         self,
         operation: str,
         method: Callable[..., Any],
-        params: dict[str, Any],
-        name: str | None,
+        params: _Params,
+        subject: str,
     ) -> Mapping[str, Any]:
-        """One botocore call: errors mapped, one DEBUG line (operation, name, outcome, time)."""
+        """One botocore call: errors mapped, one DEBUG line (operation, subject, outcome,
+        time). ``params`` keeps the request body out of this frame's locals (``repr``)."""
         start = time.perf_counter()
+        # botocore's DEBUG records of this call get their environment values masked.
+        token = begin_call(params.secrets)
         try:
-            result: Mapping[str, Any] = method(**params)
+            result: Mapping[str, Any] = method(**params.build())
         except Exception as error:
+            end_call(token)
+            scrub_exception(error, params.secrets)
             endpoint: str = self.sagemaker_client.meta.endpoint_url
             mapped = map_error(
                 error,
@@ -254,20 +333,61 @@ class OptimizationJobClient:
             if logger.isEnabledFor(logging.DEBUG):
                 code = getattr(mapped, "code", "")
                 outcome = f"{type(mapped).__name__}{f' ({code})' if code else ''}"
-                _log(operation, name, params, outcome, start)
+                _log(operation, subject, outcome, start)
             raise mapped from error
+        end_call(token)
         if logger.isEnabledFor(logging.DEBUG):
-            _log(operation, name, params, "ok", start)
+            _log(operation, subject, "ok", start)
         return result
 
 
-def _log(
-    operation: str, name: str | None, params: Mapping[str, Any], outcome: str, start: float
-) -> None:
+class _Params:
+    """A request's keyword arguments, built when the call is made; ``repr`` shows none.
+
+    Request bodies hold environment maps, whose values may be secrets: a frame that keeps
+    one as a local shows it to anything that captures locals (Sentry, ``pytest -l``) while
+    the call waits on the network.
+    """
+
+    __slots__ = ("_build", "_data", "secrets")
+
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        build: Callable[[], dict[str, Any]] | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self._data = data
+        self._build = build
+        self.secrets = secrets  # values to mask in botocore's records of this call
+
+    def build(self) -> dict[str, Any]:
+        if self._build is not None:
+            return self._build()
+        return self._data if self._data is not None else {}
+
+    def __repr__(self) -> str:
+        return "<request parameters: not shown>"
+
+    __str__ = __repr__
+
+
+def _body(request: CreateOptimizationJobRequest) -> _Params:
+    return _Params(build=partial(to_dict, request), secrets=known_secrets(request))
+
+
+def _named(name: str) -> _Params:
+    return _Params({"OptimizationJobName": name})
+
+
+def _transient_or_not_found(error: BaseException) -> bool:
+    return isinstance(error, JobNotFoundError) or is_transient(error)
+
+
+def _log(operation: str, subject: str, outcome: str, start: float) -> None:
     # Only the operation, the job name (or the page size), the outcome and the duration:
     # request bodies carry environment maps, whose values may be secrets.
     elapsed = (time.perf_counter() - start) * 1000
-    subject = name if name is not None else f"MaxResults={params.get('MaxResults')}"
     logger.debug("%s %s: %s in %.1f ms", operation, subject, outcome, elapsed)
 
 
@@ -275,18 +395,3 @@ def _check_name(request_cls: _NameRequest, name: str) -> None:
     problems = check(request_cls(optimization_job_name=name))
     if problems:
         raise ValidationError(problems, subject=request_cls.__name__)
-
-
-def _make_client(session: Any, region_name: str | None) -> SageMakerClient:
-    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
-    import boto3
-
-    try:
-        source: Any = session if session is not None else boto3  # boto3.client: default session
-        client: SageMakerClient = source.client("sagemaker", region_name=region_name)
-        return client
-    except Exception as error:
-        mapped = map_error(error, operation="creating the SageMaker client", endpoint=None)
-        if mapped is None:
-            raise
-        raise mapped from error

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfigurationError",
     "ConnectionFailedError",
+    "CreateOutcomeUnknownError",
     "FieldError",
+    "InvalidResponseError",
     "JobAlreadyExistsError",
     "JobFailedError",
     "JobNotFoundError",
@@ -132,6 +134,54 @@ class ConnectionFailedError(ServiceError):
     def __init__(self, message: str, *, endpoint: str | None = None, operation: str | None = None):
         self.endpoint = endpoint
         super().__init__(message, code="ConnectionFailed", operation=operation)
+
+
+class InvalidResponseError(ServiceError):
+    """The service's answer could not be read: not a JSON object, a timestamp such as
+    ``"garbage"`` or ``1e20``, a member of the wrong type, a required member missing.
+
+    Its ``code`` is ``"InvalidResponse"``; the exception botocore's parser (or the SDK's
+    converter) raised is the ``__cause__``. Nothing says the request failed on the service:
+    ``wait`` and ``list`` treat it as transient and ask again; for ``create``, describe the
+    job before creating it again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            code="InvalidResponse",
+            request_id=request_id,
+            http_status=http_status,
+            operation=operation,
+        )
+
+
+class CreateOutcomeUnknownError(ServiceError):
+    """A create whose first answer was lost, whose retry met ResourceInUse, and whose check of
+    the existing job failed: that job may well be the one this call created.
+
+    ``code`` is the retry's (``ResourceInUse``); ``conflict`` is that
+    :class:`JobAlreadyExistsError`, ``__cause__`` the error of the describe that was to tell.
+    Describe the job (``job_name``) before creating it again: it may be running, and billing.
+    """
+
+    def __init__(self, message: str, *, job_name: str, conflict: JobAlreadyExistsError) -> None:
+        self.job_name = job_name
+        self.conflict = conflict
+        super().__init__(
+            message,
+            code=conflict.code,
+            request_id=conflict.request_id,
+            http_status=conflict.http_status,
+            operation=conflict.operation,
+        )
 
 
 class PaginationError(OptjobError):

@@ -14,9 +14,10 @@ Usage (``client`` is an :class:`~optjob_sdk.OptimizationJobClient`)::
   round trips); with ``max_items`` the last request asks only for what is still missing,
   and no request is made once ``max_items`` summaries were yielded.
 * One page in memory at a time.
-* Resilient per page: throttling, 5xx answers and dropped connections are retried with
-  exponential backoff and jitter (:class:`RetryPolicy`), page by page, so a page already
-  yielded is never fetched again, whatever retry settings the boto3 client has.
+* Resilient per page: throttling, 5xx answers, dropped connections and answers that cannot
+  be read are retried with exponential backoff and jitter (:class:`RetryPolicy`), page by
+  page, so a page already yielded is never fetched again, whatever retry settings the boto3
+  client has.
 * A ``NextToken`` the service already handed out raises :class:`PaginationError` instead of
   looping for ever.
 """
@@ -29,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import tenacity
@@ -51,6 +52,8 @@ logger = logging.getLogger("optjob_sdk")
 
 _OPERATION = "ListOptimizationJobs"
 
+M = TypeVar("M")
+
 #: The service's own page-size limit (shape MaxResults: 1..100).
 MAX_PAGE_SIZE = 100
 
@@ -70,7 +73,8 @@ class RetryPolicy:
     """How the SDK itself retries transient failures (per page of ``list``).
 
     Transient means: throttling (:class:`~optjob_sdk.ThrottlingError`), a 5xx answer, a
-    dropped or refused connection. Other errors are raised at once. The wait before retry
+    dropped or refused connection, an unreadable answer (``InvalidResponseError``). Other
+    errors are raised at once. The wait before retry
     *n* is ``min(initial_backoff * 2**(n-1) + uniform(0, jitter), max_backoff)`` seconds.
 
     ``max_attempts`` counts the first try: the default 5 means up to 4 retries.
@@ -101,8 +105,15 @@ class RetryPolicy:
         # changed names across the tenacity releases this package supports.
         return self.backoff(state.attempt_number)
 
-    def call(self, function: Callable[[], Any], *, what: str) -> Any:
-        """Run ``function``, retrying transient SDK errors; the last error is re-raised."""
+    def call(
+        self,
+        function: Callable[[], M],
+        *,
+        what: str,
+        transient: Callable[[BaseException], bool] = is_transient,
+    ) -> M:
+        """Run ``function``, retrying ``transient`` errors (by default: throttling, 5xx, a
+        dropped connection, an unreadable answer); the last error is re-raised."""
 
         def log_retry(state: tenacity.RetryCallState) -> None:
             outcome = state.outcome
@@ -119,12 +130,13 @@ class RetryPolicy:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts),
             wait=self._wait,
-            retry=tenacity.retry_if_exception(is_transient),
+            retry=tenacity.retry_if_exception(transient),
             sleep=self.sleep if self.sleep is not None else time.sleep,
             before_sleep=log_retry,
             reraise=True,
         )
-        return retrying(function)
+        result: M = retrying(function)
+        return result
 
 
 #: list() argument names for the request fields they fill, to report errors in the
@@ -247,6 +259,10 @@ class JobPager:
                 )
         return self._pages(continuation_token or None)
 
+    def _fetch_page(self, params: dict[str, Any]) -> ListOptimizationJobsResponse:
+        raw = self._fetch(params)
+        return parse_response(ListOptimizationJobsResponse, raw, _OPERATION)
+
     def _pages(self, token: str | None) -> Iterator[ListOptimizationJobsResponse]:
         seen: set[str] = {token} if token else set()
         remaining = self._max_items
@@ -259,8 +275,9 @@ class JobPager:
                 params["NextToken"] = token
             number += 1
             what = f"{_OPERATION} page {number}"
-            raw: Mapping[str, Any] = self._retry.call(partial(self._fetch, params), what=what)
-            page = parse_response(ListOptimizationJobsResponse, raw, _OPERATION)
+            # Reading the answer is part of the attempt: an answer that cannot be read is
+            # asked for again like any transient failure.
+            page = self._retry.call(partial(self._fetch_page, params), what=what)
             if remaining is not None:
                 if len(page.optimization_job_summaries) > remaining:
                     page = attrs.evolve(

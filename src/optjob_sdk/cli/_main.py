@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import sys
@@ -14,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
-from urllib.parse import urlsplit
 
 from optjob_sdk.cli._common import (
     EXIT_FAILED,
@@ -44,10 +42,6 @@ if TYPE_CHECKING:
     from optjob_sdk.models import DescribeOptimizationJobResponse
 
 __all__ = ["ClientOptions", "build_parser", "default_client_factory", "main"]
-
-
-#: The region used with an emulator on this machine when none is configured.
-_EMULATOR_REGION: Final = "us-west-2"
 
 
 @dataclass(frozen=True)
@@ -487,57 +481,34 @@ def _silence_stdout() -> None:
 # -- the client -----------------------------------------------------------------------------
 
 
-def _is_loopback(url: str | None) -> bool:
-    if not url:
-        return False
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def default_client_factory(options: ClientOptions) -> OptimizationJobClient:
     """An :class:`~optjob_sdk.OptimizationJobClient` on a boto3 client built as the AWS CLI
     would (profile, region, endpoint URL).
 
     For an endpoint on this machine (an ``optjob emulator``) missing credentials and region
-    are filled in with placeholders: the emulator checks neither, and nothing can reach AWS.
+    are filled in with placeholders (by the client: see ``OptimizationJobClient``). A
+    malformed endpoint URL is a usage error (exit 2).
     """
     import importlib
 
+    from optjob_sdk._endpoint import BadEndpointError
     from optjob_sdk._errors_map import map_error
     from optjob_sdk.client import OptimizationJobClient
 
     boto3: Any = importlib.import_module("boto3")
-    endpoint = options.endpoint_url
-    effective = endpoint
-    if effective is None and not os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
-        effective = os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or os.environ.get(
-            "AWS_ENDPOINT_URL"
-        )
     try:
         session: Any = boto3.Session(profile_name=options.profile, region_name=options.region)
-        kwargs: dict[str, Any] = {}
-        if endpoint is not None:
-            kwargs["endpoint_url"] = endpoint
-        if _is_loopback(effective):
-            if session.region_name is None:
-                kwargs["region_name"] = _EMULATOR_REGION
-            if session.get_credentials() is None:
-                kwargs.update(
-                    aws_access_key_id="optjob-emulator",
-                    aws_secret_access_key="optjob-emulator",
-                )
-        sagemaker = session.client("sagemaker", **kwargs)
     except Exception as error:
-        mapped = map_error(error, operation="creating the SageMaker client", endpoint=endpoint)
+        mapped = map_error(
+            error, operation="creating the SageMaker client", endpoint=options.endpoint_url
+        )
         if mapped is None:
             raise
         raise mapped from error
-    return OptimizationJobClient(sagemaker)
+    try:
+        return OptimizationJobClient(session=session, endpoint_url=options.endpoint_url)
+    except BadEndpointError as error:
+        raise _UsageError(str(error)) from error
 
 
 # -- the commands -----------------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""Building the boto3 SageMaker client: endpoint URLs checked, an emulator on this machine
+usable without an AWS setup."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+from optjob_sdk.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+__all__ = [
+    "EMULATOR_REGION",
+    "BadEndpointError",
+    "check_endpoint_url",
+    "is_loopback",
+    "make_client",
+]
+
+#: The region used with an endpoint on this machine when none is configured.
+EMULATOR_REGION: Final = "us-west-2"
+
+#: Credentials used with an endpoint on this machine when none are configured: an emulator
+#: checks none, and nothing signed with them can reach AWS.
+_PLACEHOLDER_KEY: Final = "optjob-emulator"
+
+
+class BadEndpointError(ConfigurationError):
+    """An endpoint URL that is no URL botocore can send to (no scheme, no host, a bad port)."""
+
+
+def is_loopback(url: str | None) -> bool:
+    """Whether ``url`` points at this machine (``localhost``, ``127.0.0.0/8``, ``::1``)."""
+    if not url:
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint_url(url: str, *, source: str) -> None:
+    """Raise :class:`BadEndpointError` unless ``url`` is an ``http(s)://host[:port]`` URL.
+
+    ``source`` names where the URL came from, for the message (``"endpoint_url"``, an
+    environment variable).
+    """
+    problem = _endpoint_problem(url)
+    if problem is None:
+        return
+    hint = ""
+    if "://" not in url and url.strip():
+        hint = f"; did you mean 'http://{url.strip()}'?"
+    raise BadEndpointError(
+        f"{source} {url!r} is not an endpoint URL: {problem} (expected "
+        f"http://HOST:PORT or https://HOST){hint}"
+    )
+
+
+def _endpoint_problem(url: str) -> str | None:
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return "it contains whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError as error:
+        return str(error)
+    if parts.scheme not in ("http", "https"):
+        return "it has no http:// or https:// scheme"
+    if not parts.hostname:
+        return "it has no host"
+    del port
+    # botocore's own check, which it would otherwise raise as a bare ValueError.
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
+    if not (is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)):
+        return f"{parts.hostname!r} is not a valid host name"
+    return None
+
+
+def _configured_endpoint() -> tuple[str | None, str]:
+    """The endpoint boto3 takes from the environment, and the variable that set it."""
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return None, ""
+    for variable in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL"):
+        value = os.environ.get(variable)
+        if value:
+            return value, variable
+    return None, ""
+
+
+def _has_credentials(session: Any) -> bool:
+    """Whether ``session`` (boto3's) has credentials configured, without asking the EC2
+    instance metadata service: off EC2 that probe costs about 2 s, for placeholders that an
+    emulator would accept just as well."""
+    try:
+        from botocore.credentials import CredentialResolver
+
+        inner: Any = session._session  # botocore's session under boto3's
+        if inner._credentials is not None:  # given to the Session explicitly
+            return True
+        resolver: Any = inner.get_component("credential_provider")
+        cheap = [provider for provider in resolver.providers if provider.METHOD != "iam-role"]
+        return CredentialResolver(cheap).load_credentials() is not None
+    except AttributeError:  # another boto3 layout: ask the usual way
+        return session.get_credentials() is not None
+
+
+def make_client(session: Any, region_name: str | None, endpoint_url: str | None) -> SageMakerClient:
+    """``session.client("sagemaker", ...)`` (boto3's default session when ``None``).
+
+    For an endpoint on this machine (an emulator), a region and credentials that are not
+    configured are filled in with placeholders. Raises :class:`ConfigurationError` for a
+    malformed endpoint URL, a missing region or profile.
+    """
+    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
+    import boto3
+
+    from optjob_sdk._errors_map import map_error
+
+    effective: str | None = endpoint_url
+    if endpoint_url is not None:
+        check_endpoint_url(endpoint_url, source="endpoint_url")
+    else:
+        configured, variable = _configured_endpoint()
+        if configured is not None:
+            check_endpoint_url(configured, source=f"the environment variable {variable}")
+        effective = configured
+    try:
+        base: Any = session
+        if base is None:
+            # boto3.client()'s own session (made on first use), so that
+            # boto3.setup_default_session(...) applies here too.
+            if boto3.DEFAULT_SESSION is None:
+                boto3.setup_default_session()
+            base = boto3.DEFAULT_SESSION
+        kwargs: dict[str, Any] = {"region_name": region_name}
+        if endpoint_url is not None:
+            kwargs["endpoint_url"] = endpoint_url
+        if is_loopback(effective):
+            if region_name is None and base.region_name is None:
+                kwargs["region_name"] = EMULATOR_REGION
+            if not _has_credentials(base):
+                kwargs["aws_access_key_id"] = _PLACEHOLDER_KEY
+                kwargs["aws_secret_access_key"] = _PLACEHOLDER_KEY
+        client: SageMakerClient = base.client("sagemaker", **kwargs)
+        return client
+    except ValueError as error:
+        # botocore's own endpoint check (an endpoint from ~/.aws/config, say).
+        if "endpoint" not in str(error).lower():
+            raise
+        raise BadEndpointError(f"{error}: expected http://HOST:PORT or https://HOST") from error
+    except Exception as error:
+        mapped = map_error(error, operation="creating the SageMaker client", endpoint=effective)
+        if mapped is None:
+            raise
+        raise mapped from error
