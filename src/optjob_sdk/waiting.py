@@ -43,6 +43,7 @@ from tenacity.wait import wait_base
 
 from optjob_sdk._errors_map import is_transient
 from optjob_sdk._progress import Progress, make_progress
+from optjob_sdk._text import printable
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
     JobFailedError,
@@ -173,6 +174,12 @@ def _status(job: DescribeOptimizationJobResponse) -> str:
     return str(job.optimization_job_status)
 
 
+def _shown(text: str) -> str:
+    # What the service sent, for a log line or a message: escaped, so that a control
+    # sequence in a status or a name is shown rather than obeyed by the terminal.
+    return printable(text)
+
+
 def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
     return job.optimization_job_status in TERMINAL_STATUSES
 
@@ -265,7 +272,7 @@ class _Waiter:
         if self.last is not None:
             return JobNotFoundError(
                 f"optimization job {self.name!r} disappeared while being waited for "
-                f"(last seen {_status(self.last)}; deleted?): {error.message}",
+                f"(last seen {_shown(_status(self.last))}; deleted?): {error.message}",
                 code=error.code,
                 request_id=error.request_id,
                 http_status=error.http_status,
@@ -289,10 +296,13 @@ class _Waiter:
         # on a line of its own. Only the name and status are logged (no environment).
         self.display.settle()
         if self.last is None:
-            logger.info("optimization job %s is %s", self.name, _status(job))
+            logger.info("optimization job %s is %s", _shown(self.name), _shown(_status(job)))
         else:
             logger.info(
-                "optimization job %s: %s -> %s", self.name, _status(self.last), _status(job)
+                "optimization job %s: %s -> %s",
+                _shown(self.name),
+                _shown(_status(self.last)),
+                _shown(_status(job)),
             )
         if self.on_update is not None:
             self.on_update(job)
@@ -345,12 +355,12 @@ class _Waiter:
             error = outcome.exception()
             logger.debug(
                 "optimization job %s: %s; polling again in %.1fs",
-                self.name,
+                _shown(self.name),
                 "not visible yet" if isinstance(error, _NotVisibleYet) else type(error).__name__,
                 pause,
             )
         else:
-            logger.debug("optimization job %s: next poll in %.1fs", self.name, pause)
+            logger.debug("optimization job %s: next poll in %.1fs", _shown(self.name), pause)
 
     # -- the whole wait -------------------------------------------------------------------
 

@@ -396,3 +396,16 @@ def test_arguments_are_checked() -> None:
     ):
         with pytest.raises(ValueError, match="must"):
             run(script, **kwargs)
+
+
+def test_the_info_log_line_escapes_what_the_service_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="optjob_sdk")
+    script = Script([(0, "STARTING\x1b[2J\r"), (60, "COMPLETED")])
+    run(script)
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert messages == [
+        f"optimization job {NAME} is STARTING\\x1b[2J\\r",
+        f"optimization job {NAME}: STARTING\\x1b[2J\\r -> COMPLETED",
+    ]
