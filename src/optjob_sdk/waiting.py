@@ -33,7 +33,10 @@ makes a two-hour job finish in milliseconds of real time.
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 import random
+import reprlib
 import time
 from collections.abc import Callable
 from typing import Final
@@ -46,10 +49,12 @@ from optjob_sdk._progress import Progress, make_progress
 from optjob_sdk._text import printable
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
+    FieldError,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
     OptjobError,
+    ValidationError,
     WaitTimeoutError,
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse
@@ -62,6 +67,7 @@ __all__ = [
     "TERMINAL_STATUSES",
     "TIMEOUT_MARGIN",
     "JitteredBackoff",
+    "check_wait_arguments",
     "fit_pause",
     "own_bound",
     "wait_for_job",
@@ -311,9 +317,9 @@ class _Waiter:
         if self.last is None:
             return
         now = self.clock()
-        self.display.update(
-            self.name, _status(self.last), now - self.start, max(0.0, self.deadline - now)
-        )
+        # timeout=inf: no deadline to count down to.
+        left = max(0.0, self.deadline - now) if math.isfinite(self.deadline) else None
+        self.display.update(self.name, _status(self.last), now - self.start, left)
 
     # -- the schedule (tenacity's wait and stop) -----------------------------------------
 
@@ -455,15 +461,15 @@ def wait_for_job(
     >>> service.calls("DescribeOptimizationJob")  # at 0 s and at 60 s, virtual
     2
     """
-    if not poll_interval > 0:
-        raise ValueError(f"poll_interval must be positive, not {poll_interval!r}")
-    if not max_poll_interval >= poll_interval:
-        raise ValueError(
-            f"max_poll_interval ({max_poll_interval!r}) must be at least "
-            f"poll_interval ({poll_interval!r})"
-        )
-    if timeout is not None and not timeout >= 0:
-        raise ValueError(f"timeout must be None or not negative, not {timeout!r}")
+    timeout, poll_interval, max_poll_interval = check_wait_arguments(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        on_update=on_update,
+        progress=progress,
+        sleep=sleep,
+        clock=clock,
+    )
     display = make_progress(progress)
     waiter = _Waiter(
         describe,
@@ -473,7 +479,7 @@ def wait_for_job(
         max_poll_interval=max_poll_interval,
         on_update=on_update,
         display=display,
-        clock=clock if clock is not None else time.monotonic,
+        clock=clock if clock is not None else _real_clock,
         rng=rng if rng is not None else random.Random(),
     )
     if sleep is not None:
@@ -489,5 +495,105 @@ def wait_for_job(
 
 
 def _real_sleep(seconds: float) -> None:
+    # Looked up at call time, so that tests can replace it. In slices of at most a day:
+    # time.sleep overflows on an absurd (but finite) pause.
+    while seconds > 0:
+        step = min(seconds, 86400.0)
+        time.sleep(step)
+        seconds -= step
+
+
+def _real_clock() -> float:
     # Looked up at call time, so that tests can replace it.
-    time.sleep(seconds)
+    return time.monotonic()
+
+
+def check_wait_arguments(
+    *,
+    timeout: object,
+    poll_interval: object,
+    max_poll_interval: object,
+    on_update: object = None,
+    progress: object = None,
+    sleep: object = None,
+    clock: object = None,
+) -> tuple[float | None, float, float]:
+    """Check a wait's arguments; returns ``(timeout, poll_interval, max_poll_interval)``
+    as floats. Every problem is reported at once, in one :class:`~optjob_sdk.ValidationError`
+    naming the arguments, before anything is asked of the service.
+
+    Seconds are real numbers (``bool`` is not one): ``poll_interval`` positive and finite,
+    ``max_poll_interval`` at least ``poll_interval`` and finite, ``timeout`` ``None``, zero or
+    more, ``inf`` for no deadline at all. ``clock`` needs ``sleep``: the waiter measures its
+    deadline on ``clock`` and only sleeping moves it, while the real sleep does not move a
+    fake clock (such a wait would poll forever).
+
+    >>> check_wait_arguments(timeout="600", poll_interval=30, max_poll_interval=120)
+    Traceback (most recent call last):
+    ...
+    optjob_sdk.errors.ValidationError: 1 problem in the wait arguments:
+      - timeout: must be a number of seconds or None, not str '600'
+    """
+    problems: list[FieldError] = []
+
+    def seconds(name: str, value: object, *, positive: bool, infinite: bool) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            optional = " or None" if name == "timeout" else ""
+            problems.append(
+                FieldError(
+                    name,
+                    f"must be a number of seconds{optional}, not "
+                    f"{type(value).__name__} {reprlib.repr(value)}",
+                )
+            )
+            return None
+        try:
+            number = float(value)
+        except OverflowError:  # an int (or a Fraction) past float's range
+            number = -math.inf if value < 0 else math.inf
+        if math.isnan(number):
+            problems.append(FieldError(name, "must be a number of seconds, not NaN"))
+        elif positive and not number > 0:
+            problems.append(FieldError(name, f"must be positive, not {number:g}"))
+        elif number < 0:
+            problems.append(FieldError(name, f"must not be negative, not {number:g}"))
+        elif math.isinf(number) and not infinite:
+            problems.append(FieldError(name, "must be finite"))
+        else:
+            return number
+        return None
+
+    deadline = (
+        None if timeout is None else seconds("timeout", timeout, positive=False, infinite=True)
+    )
+    low = seconds("poll_interval", poll_interval, positive=True, infinite=False)
+    high = seconds("max_poll_interval", max_poll_interval, positive=True, infinite=False)
+    if low is not None and high is not None and high < low:
+        problems.append(
+            FieldError(
+                "max_poll_interval",
+                f"must be at least poll_interval ({low:g}), not {high:g}",
+            )
+        )
+    for name, value in (("on_update", on_update), ("sleep", sleep), ("clock", clock)):
+        if value is not None and not callable(value):
+            problems.append(
+                FieldError(name, f"must be callable or None, not {type(value).__name__}")
+            )
+    if progress not in (None, True, False):
+        problems.append(
+            FieldError("progress", f"must be True, False or None, not {reprlib.repr(progress)}")
+        )
+    if clock is not None and sleep is None:
+        problems.append(
+            FieldError(
+                "clock",
+                "needs sleep= too: the wait's deadline is measured on clock, and the real "
+                "sleep does not move a fake clock (for the real clock, pass sleep=time.sleep)",
+            )
+        )
+    if problems:
+        raise ValidationError(problems, subject="wait arguments")
+    assert low is not None
+    assert high is not None
+    return deadline, low, high

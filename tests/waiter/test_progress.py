@@ -124,7 +124,8 @@ def test_between_real_sleeps_the_clocks_keep_moving(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stderr", tty)
     script = Script([(0, "INPROGRESS"), (30, "COMPLETED")])
     monkeypatch.setattr(waiting, "_real_sleep", script.sleep)  # the real sleep, in slices
-    wait_for_job(script.describe, NAME, clock=script.clock, progress=True)
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    wait_for_job(script.describe, NAME, progress=True)
     assert len(script.calls) == 2
     assert 30 <= sum(script.sleeps) <= 36  # one pause, sliced
     assert all(0 < piece <= 1.0 for piece in script.sleeps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fractions
 import io
 import logging
 import random
@@ -10,6 +11,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from waiter_support import Script, description, failing
 
 from optjob_sdk import (
@@ -21,6 +24,7 @@ from optjob_sdk import (
     OptjobError,
     ServiceError,
     ThrottlingError,
+    ValidationError,
     WaitTimeoutError,
     waiting,
 )
@@ -39,7 +43,9 @@ NAME = "llama3-8b-awq-2026-11-24"
 def run(script: Script, **kwargs: Any) -> Any:
     kwargs.setdefault("progress", False)
     kwargs.setdefault("rng", random.Random(0))
-    return wait_for_job(script.describe, NAME, sleep=script.sleep, clock=script.clock, **kwargs)
+    kwargs.setdefault("sleep", script.sleep)
+    kwargs.setdefault("clock", script.clock)
+    return wait_for_job(script.describe, NAME, **kwargs)
 
 
 class FakeTTY(io.StringIO):
@@ -340,9 +346,10 @@ def test_ctrl_c_in_a_real_sleep_with_a_live_display(monkeypatch: pytest.MonkeyPa
             raise KeyboardInterrupt
 
     monkeypatch.setattr(waiting, "_real_sleep", real_sleep)
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
     monkeypatch.setattr("sys.stderr", FakeTTY())
     with pytest.raises(KeyboardInterrupt):
-        wait_for_job(script.describe, NAME, clock=script.clock, progress=True)
+        wait_for_job(script.describe, NAME, progress=True)
     assert slices == [1.0, 1.0, 1.0]
     assert len(script.calls) == 1
 
@@ -409,3 +416,156 @@ def test_the_info_log_line_escapes_what_the_service_sent(
         f"optimization job {NAME} is STARTING\\x1b[2J\\r",
         f"optimization job {NAME}: STARTING\\x1b[2J\\r -> COMPLETED",
     ]
+
+
+# -- the arguments: every problem, named, before the first call -----------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"timeout": "600"}, "timeout"),
+        ({"timeout": b"600"}, "timeout"),
+        ({"timeout": True}, "timeout"),  # bool is not a number of seconds
+        ({"timeout": [600]}, "timeout"),
+        ({"poll_interval": "30"}, "poll_interval"),
+        ({"poll_interval": False}, "poll_interval"),
+        ({"max_poll_interval": "120"}, "max_poll_interval"),
+        ({"max_poll_interval": None}, "max_poll_interval"),
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("-inf")}, "timeout"),
+        ({"poll_interval": 0}, "poll_interval"),
+        ({"poll_interval": -5}, "poll_interval"),
+        ({"poll_interval": float("nan")}, "poll_interval"),
+        ({"poll_interval": float("inf")}, "poll_interval"),
+        ({"max_poll_interval": float("inf")}, "max_poll_interval"),
+        ({"poll_interval": 10, "max_poll_interval": 5}, "max_poll_interval"),
+        ({"on_update": "print"}, "on_update"),
+        ({"sleep": 5}, "sleep"),
+        ({"progress": "yes"}, "progress"),
+    ],
+)
+def test_a_wrong_argument_is_a_validation_error_naming_it(
+    kwargs: dict[str, Any], argument: str
+) -> None:
+    script = Script([(0, "COMPLETED")])
+    with pytest.raises(ValidationError) as caught:
+        run(script, **kwargs)
+    assert isinstance(caught.value, ValueError)
+    assert [problem.path for problem in caught.value.errors] == [argument]
+    assert script.calls == []  # nothing was asked of the service
+
+
+def test_every_wrong_argument_is_reported_at_once() -> None:
+    script = Script([(0, "COMPLETED")])
+    with pytest.raises(ValidationError) as caught:
+        run(script, timeout="10", poll_interval=True, max_poll_interval=float("nan"))
+    assert {problem.path for problem in caught.value.errors} == {
+        "timeout",
+        "poll_interval",
+        "max_poll_interval",
+    }
+    assert "str" in str(caught.value)  # says what was given
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"timeout": 600},
+        {"timeout": 600.5, "poll_interval": 1, "max_poll_interval": 1},
+        {"timeout": fractions.Fraction(1201, 2)},
+        {"timeout": 0},
+        {"timeout": float("inf")},  # no deadline at all
+    ],
+)
+def test_numbers_of_every_kind_are_accepted(kwargs: dict[str, Any]) -> None:
+    script = Script([(0, "INPROGRESS"), (60, "COMPLETED")])
+    try:
+        job = run(script, **kwargs)
+    except WaitTimeoutError:
+        assert kwargs["timeout"] < 60
+    else:
+        assert job.optimization_job_status == "COMPLETED"
+
+
+def test_an_infinite_timeout_waits_past_the_jobs_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # timeout=None gives up at the job's own limit plus a margin; inf never gives up.
+    end = 86400 * 3
+    script = Script([(0, "INPROGRESS"), (end, "COMPLETED")])
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    job = run(script, timeout=float("inf"), progress=True, max_poll_interval=3600)
+    assert job.optimization_job_status == "COMPLETED"
+    assert script.now >= end
+    assert "no deadline" in tty.getvalue()
+
+
+def test_a_clock_without_a_sleep_is_refused() -> None:
+    # The real sleep does not move a fake clock: such a wait would poll forever.
+    script = Script([(0, "INPROGRESS")])
+    with pytest.raises(ValidationError) as caught:
+        wait_for_job(script.describe, NAME, clock=script.clock, timeout=60, progress=False)
+    (problem,) = caught.value.errors
+    assert problem.path == "clock"
+    assert "sleep" in problem.message
+    assert script.calls == []
+
+
+def test_a_sleep_without_a_clock_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script([(0, "INPROGRESS"), (60, "COMPLETED")])
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    job = wait_for_job(script.describe, NAME, sleep=script.sleep, progress=False)
+    assert job.optimization_job_status == "COMPLETED"
+
+
+def test_client_wait_checks_its_arguments_before_any_call() -> None:
+    from optjob_sdk import OptimizationJobClient
+    from optjob_sdk.testing import FakeOptimizationService
+
+    service = FakeOptimizationService()
+    client = OptimizationJobClient(service.client())
+    with pytest.raises(ValidationError, match="timeout"):
+        client.wait("some-job", timeout="600", sleep=service.advance, clock=service.monotonic)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="clock"):
+        client.wait("some-job", clock=service.monotonic)
+    assert service.calls() == 0
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.fractions(),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(timeout=_ANYTHING, poll_interval=_ANYTHING, max_poll_interval=_ANYTHING)
+def test_wait_arguments_are_floats_or_a_validation_error(
+    timeout: Any, poll_interval: Any, max_poll_interval: Any
+) -> None:
+    problems: tuple[Any, ...] = ()
+    checked: Any = None
+    try:
+        checked = waiting.check_wait_arguments(
+            timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval
+        )
+    except ValidationError as error:
+        problems = error.errors
+    if checked is None:
+        assert problems
+        assert {problem.path for problem in problems} <= {
+            "timeout",
+            "poll_interval",
+            "max_poll_interval",
+        }
+        return
+    deadline, low, high = checked
+    assert deadline is None or (type(deadline) is float and deadline >= 0)
+    assert type(low) is float
+    assert type(high) is float
+    assert 0 < low <= high < float("inf")
