@@ -39,7 +39,7 @@ import random
 import reprlib
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import tenacity
 from tenacity.wait import wait_base
@@ -49,11 +49,13 @@ from optjob_sdk._progress import Progress, make_progress
 from optjob_sdk._text import printable
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
+    ConnectionFailedError,
     FieldError,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
     OptjobError,
+    ServiceError,
     ValidationError,
     WaitTimeoutError,
 )
@@ -286,7 +288,7 @@ class _Waiter:
             )
         if asked_at < self.grace_end - _SLACK:
             return _NotVisibleYet(error)
-        return self._never_appeared(error, NOT_FOUND_GRACE)
+        return self._never_appeared(error, round(asked_at - self.start, 1))
 
     def _never_appeared(self, error: JobNotFoundError, within: float) -> JobNotFoundError:
         return JobNotFoundError(
@@ -396,15 +398,18 @@ class _Waiter:
         return self._finish(job)
 
     def _gave_up(self, last_error: BaseException | None) -> Exception:
+        # Messages give the time really spent, on the waiter's clock (a wait whose next
+        # poll cannot fit before the deadline ends well before ``timeout``), to 0.1 s.
+        elapsed = round(max(0.0, self.clock() - self.start), 1)
         if isinstance(last_error, _NotVisibleYet):
             # The deadline came inside the grace period, the job still unseen.
-            return self._never_appeared(last_error.error, self.clock() - self.start)
-        if self.last is None and self.bounded_by_job and isinstance(last_error, Exception):
-            # No description ever came: transient errors outlasted the first-contact limit.
-            # The last one says what went wrong.
-            return last_error
-        limit = self.timeout if self.timeout is not None else self.clock() - self.start
-        return WaitTimeoutError(self.name, limit, self.last)
+            return self._never_appeared(last_error.error, elapsed)
+        if self.last is None and isinstance(last_error, ServiceError):
+            # No description ever came: not a timeout (nothing is known of the job) but
+            # the error that kept every call from being answered (a refused connection,
+            # throttling...), which names the endpoint or the service's words.
+            return _without_description(last_error, self.name, elapsed)
+        return WaitTimeoutError(self.name, elapsed, self.last)
 
     def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
         status = job.optimization_job_status
@@ -413,6 +418,26 @@ class _Waiter:
         if status == JobStatus.STOPPED:
             raise JobStoppedError(job)
         return job
+
+
+def _without_description(last: ServiceError, name: str, elapsed: float) -> ServiceError:
+    """``last``, the error of a wait's last call, as the reason the whole wait gave up."""
+    message = (
+        f"gave up waiting for optimization job {name!r} after {elapsed:g}s without a single "
+        f"description; the job may or may not exist. The last error: {last.message}"
+    )
+    if isinstance(last, ConnectionFailedError):
+        return ConnectionFailedError(message, endpoint=last.endpoint, operation=last.operation)
+    fields: dict[str, Any] = {
+        "code": last.code,
+        "request_id": last.request_id,
+        "http_status": last.http_status,
+        "operation": last.operation,
+    }
+    try:  # the same class (ThrottlingError...), so that callers can tell what happened
+        return type(last)(message, **fields)
+    except TypeError:  # a subclass with another constructor
+        return ServiceError(message, **fields)
 
 
 def wait_for_job(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from optjob_sdk.cli import (
     EXIT_STOPPED,
     EXIT_TIMEOUT,
     EXIT_USAGE,
+    main,
 )
 from optjob_sdk.testing import FakeOptimizationService
 
@@ -564,6 +567,77 @@ def test_throttling_that_never_ends_is_a_service_error(
     assert result.code == EXIT_SERVICE_ERROR
     assert "ThrottlingException" in result.err
     assert result.err.count("\n") == 1
+
+
+@pytest.fixture
+def dead_endpoint() -> str:
+    """The URL of a port on this machine that nothing listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("command", ["wait", "create"])
+def test_wait_on_an_endpoint_that_never_answers_exits_5_naming_it(
+    dead_endpoint: str, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    fake = FakeTime()
+    argv = (
+        ["wait", "some-job"]
+        if command == "wait"
+        else ["create", "--file", str(DATA / "awq-quantization.json"), "--wait"]
+    )
+    code = main(
+        ["--endpoint-url", dead_endpoint, *argv, "--timeout", "120", "--poll-interval", "30"],
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    out, err = capsys.readouterr()
+    assert code == EXIT_SERVICE_ERROR
+    assert out == ""
+    assert err.count("\n") == 1
+    assert dead_endpoint in err
+    assert "ConnectionFailed" in err
+    if command == "wait":
+        assert "gave up waiting for optimization job 'some-job' after 120s" in err
+        assert "without a single description" in err
+        assert fake.now == pytest.approx(120)
+
+
+def test_a_wait_that_gives_up_early_says_when(
+    dead_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --timeout 20 with polls 30 s apart: one call, then no poll fits before the deadline.
+    # The message gives the time really spent (on the waiter's clock), not "20s".
+    fake = FakeTime()
+
+    def clock() -> float:
+        fake.now += 0.1  # every reading: time passes while the call fails
+        return fake.now
+
+    code = main(
+        ["--endpoint-url", dead_endpoint, "wait", "some-job", "--timeout", "20"],
+        sleep=fake.sleep,
+        clock=clock,
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_SERVICE_ERROR
+    spent = re.search(r"after (\S+)s without", err)
+    assert spent is not None, err
+    assert 0 < float(spent.group(1)) < 1
+    assert "20s" not in err
 
 
 # -- stop and delete ----------------------------------------------------------------------

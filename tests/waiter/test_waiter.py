@@ -288,22 +288,104 @@ def test_own_bound_reads_the_stopping_condition() -> None:
 
 def test_no_timeout_and_no_description_is_bounded_by_the_first_contact_limit() -> None:
     script = Script([(0, failing(lambda: ThrottlingError("Rate exceeded", http_status=400)))])
-    with pytest.raises(ThrottlingError, match="Rate exceeded"):
+    with pytest.raises(ThrottlingError, match="Rate exceeded") as caught:
         run(script)
     assert script.now == pytest.approx(FIRST_CONTACT_LIMIT)
+    assert f"after {FIRST_CONTACT_LIMIT:g}s without a single description" in str(caught.value)
 
 
-def test_a_timeout_during_transient_errors_keeps_the_last_error_as_cause() -> None:
-    script = Script([(0, failing(lambda: ConnectionFailedError("dropped")))])
-    with pytest.raises(WaitTimeoutError) as caught:
+ENDPOINT = "http://127.0.0.1:9/"
+
+
+def refused() -> ConnectionFailedError:
+    return ConnectionFailedError(
+        f"could not reach {ENDPOINT} for DescribeOptimizationJob after every retry: "
+        "Connection refused",
+        endpoint=ENDPOINT,
+        operation="DescribeOptimizationJob",
+    )
+
+
+def test_a_wait_that_never_got_a_description_names_the_endpoint_and_the_error() -> None:
+    # Not "timed out": nothing is known about the job; what went wrong is the connection.
+    script = Script([(0, failing(refused))])
+    with pytest.raises(ConnectionFailedError) as caught:
         run(script, timeout=300)
-    assert caught.value.last_job is None
-    assert isinstance(caught.value.__cause__, ConnectionFailedError)
-    message = str(caught.value)
+    error = caught.value
+    assert not isinstance(error, WaitTimeoutError)
+    assert isinstance(error.__cause__, ConnectionFailedError)
+    assert error.endpoint == ENDPOINT
+    assert error.code == "ConnectionFailed"
+    message = str(error)
+    assert f"gave up waiting for optimization job {NAME!r} after 300s" in message
     assert "without a single description" in message
-    assert "may still be running" in message
-    assert "last status" not in message
+    assert ENDPOINT in message
+    assert "Connection refused" in message
     assert script.now == pytest.approx(300)
+
+
+def test_a_wait_that_never_got_a_description_keeps_the_errors_class() -> None:
+    def unavailable() -> ServiceError:
+        return ServiceError(
+            "Service Unavailable", code="ServiceUnavailable", http_status=503, request_id="r-1"
+        )
+
+    script = Script([(0, failing(unavailable))])
+    with pytest.raises(ServiceError) as caught:
+        run(script, timeout=100)
+    assert type(caught.value) is ServiceError
+    assert (caught.value.code, caught.value.http_status, caught.value.request_id) == (
+        "ServiceUnavailable",
+        503,
+        "r-1",
+    )
+    assert "after 100s without a single description" in str(caught.value)
+
+
+def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
+    # timeout 20 s, polls 30 s apart: no second poll fits, so the wait ends after the
+    # first call, which took 0.4 s. The message says 0.4 s, not 20.
+    script = Script([(0, "INPROGRESS")])
+
+    def slow_describe(name: str) -> DescribeOptimizationJobResponse:
+        script.now += 0.4
+        return script.describe(name)
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        wait_for_job(
+            slow_describe,
+            NAME,
+            timeout=20,
+            poll_interval=30,
+            sleep=script.sleep,
+            clock=script.clock,
+            progress=False,
+        )
+    assert "after 0.4s" in str(caught.value)
+    assert "20s" not in str(caught.value)
+    assert caught.value.timeout == pytest.approx(0.4)
+
+
+def test_a_refused_connection_without_a_description_in_the_first_poll_only() -> None:
+    # Same with a refused connection: the message gives 0.4 s and names the error.
+    script = Script([(0, failing(refused))])
+
+    def slow_describe(name: str) -> DescribeOptimizationJobResponse:
+        script.now += 0.4
+        return script.describe(name)
+
+    with pytest.raises(ConnectionFailedError) as caught:
+        wait_for_job(
+            slow_describe,
+            NAME,
+            timeout=20,
+            poll_interval=30,
+            sleep=script.sleep,
+            clock=script.clock,
+            progress=False,
+        )
+    assert "after 0.4s without a single description" in str(caught.value)
+    assert "Connection refused" in str(caught.value)
 
 
 def test_on_update_on_every_change_and_info_logs(caplog: pytest.LogCaptureFixture) -> None:
