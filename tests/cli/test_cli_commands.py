@@ -349,6 +349,69 @@ def test_no_command_ever_prints_a_secret(local_cli: Cli, service: FakeOptimizati
             assert secret not in text
 
 
+@pytest.mark.parametrize("command", ["wait", "create --wait"])
+def test_every_command_that_prints_a_job_masks_secrets_unless_asked(
+    local_cli: Cli, service: FakeOptimizationService, command: str
+) -> None:
+    gated = str(DATA / "gated-model-token.yaml")
+
+    def run(*extra: str) -> Any:
+        if command == "wait":
+            if not service.job_names():
+                local_cli.create("gated-model-token.yaml")
+            result = local_cli("wait", "gated-llama-awq", "-o", "json", *extra)
+        else:
+            for name in service.job_names():
+                local_cli("delete", name)
+            result = local_cli("create", "--file", gated, "--wait", "-o", "json", *extra)
+        assert result.code == EXIT_OK, result.err
+        return result
+
+    masked = run()
+    shown = run("--show-secrets")
+    for secret in SECRETS:
+        assert secret not in masked.out
+        assert secret not in masked.err
+        assert secret in shown.out
+    assert masked.json()["OptimizationEnvironment"] == {
+        "HF_TOKEN": "***",
+        "OPTION_TRUST_REMOTE_CODE": "false",
+    }
+    assert shown.json()["OptimizationEnvironment"]["HF_TOKEN"] == SECRETS[0]
+
+
+def test_create_wait_checks_the_wait_options_before_creating(
+    local_cli: Cli, service: FakeOptimizationService
+) -> None:
+    result = local_cli(
+        "create",
+        "--file",
+        str(DATA / "awq-quantization.json"),
+        "--wait",
+        "--poll-interval",
+        "60",
+        "--max-poll-interval",
+        "30",
+    )
+    assert result.code == EXIT_USAGE
+    assert "--max-poll-interval" in result.err
+    assert service.job_names() == []  # nothing was created
+
+
+@pytest.mark.parametrize("option", ["--poll-interval", "--max-poll-interval"])
+def test_an_infinite_poll_interval_is_a_usage_error(local_cli: Cli, option: str) -> None:
+    result = local_cli("wait", "some-job", option, "inf")
+    assert result.code == EXIT_USAGE
+    assert option in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_wait_timeout_inf_means_no_deadline(local_cli: Cli) -> None:
+    name = local_cli.create()
+    result = local_cli("wait", name, "--timeout", "inf")
+    assert result.code == EXIT_OK, result.err
+
+
 def test_describe_missing_job_exits_5(cli: Cli) -> None:
     result = cli("describe", "no-such-job")
     assert result.code == EXIT_SERVICE_ERROR
