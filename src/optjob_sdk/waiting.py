@@ -188,6 +188,12 @@ def _shown(text: str) -> str:
     return printable(text)
 
 
+def _identity(job: DescribeOptimizationJobResponse) -> tuple[str, object]:
+    # What tells two jobs of the same name apart: a re-created job has a new CreationTime
+    # (and, on the real service, the same ARN: ARNs are built from the name).
+    return job.optimization_job_arn, job.creation_time
+
+
 def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
     return job.optimization_job_status in TERMINAL_STATUSES
 
@@ -252,6 +258,7 @@ class _Waiter:
         self.clock = clock
         self.backoff = JitteredBackoff(poll_interval, max_poll_interval, rng)
         self.display = display
+        self.display_note = ""  # after the status: " (re-created)"
         self.start = clock()
         self.grace_end = self.start + NOT_FOUND_GRACE
         self.bounded_by_job = timeout is None
@@ -268,13 +275,40 @@ class _Waiter:
             job = self.describe(self.name)
         except JobNotFoundError as error:
             raise self._not_found(error, asked_at) from error
-        if self.last is None and self.bounded_by_job:
+        recreated = self.last is not None and _identity(job) != _identity(self.last)
+        if self.bounded_by_job and (self.last is None or recreated):
             self.deadline = self.clock() + own_bound(job)
-        if self.last is None or _status(job) != _status(self.last):
+        if recreated:
+            self._recreated(job)
+        elif self.last is None or _status(job) != _status(self.last):
             self._changed(job)
         self.last = job
         self.show()
         return job
+
+    def _recreated(self, job: DescribeOptimizationJobResponse) -> None:
+        # Deleted and created again under the same name between two polls: follow the new
+        # job (the wait is for the job of that name), loudly: the display says so for the
+        # rest of the wait, a WARNING names both jobs, and on_update gets the new job's
+        # first description even when its status is the same as the old one's.
+        assert self.last is not None
+        old = self.last
+        self.display.settle()
+        self.display_note = " (re-created)"
+        logger.warning(
+            "optimization job %s was deleted and re-created while being waited for: now "
+            "following the new job %s (created %s, %s); the old one was %s (created %s, "
+            "last seen %s)",
+            _shown(self.name),
+            _shown(job.optimization_job_arn),
+            job.creation_time.isoformat(),
+            _shown(_status(job)),
+            _shown(old.optimization_job_arn),
+            old.creation_time.isoformat(),
+            _shown(_status(old)),
+        )
+        if self.on_update is not None:
+            self.on_update(job)
 
     def _not_found(self, error: JobNotFoundError, asked_at: float) -> Exception:
         if self.last is not None:
@@ -321,7 +355,8 @@ class _Waiter:
         now = self.clock()
         # timeout=inf: no deadline to count down to.
         left = max(0.0, self.deadline - now) if math.isfinite(self.deadline) else None
-        self.display.update(self.name, _status(self.last), now - self.start, left)
+        status = _status(self.last) + self.display_note
+        self.display.update(self.name, status, now - self.start, left)
 
     # -- the schedule (tenacity's wait and stop) -----------------------------------------
 

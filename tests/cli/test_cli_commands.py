@@ -632,6 +632,33 @@ def test_throttling_that_never_ends_is_a_service_error(
     assert result.err.count("\n") == 1
 
 
+def test_wait_says_when_the_job_was_recreated_under_its_name(
+    local_cli: Cli, service: FakeOptimizationService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = local_cli.create()
+    request = json.loads((DATA / "awq-quantization.json").read_text())
+    sagemaker = service.client()
+    sleeps = [0]
+
+    def sleep(seconds: float) -> None:
+        service.advance(seconds)
+        sleeps[0] += 1
+        if sleeps[0] == 3:  # someone deletes the job and creates it again
+            sagemaker.delete_optimization_job(OptimizationJobName=name)
+            sagemaker.create_optimization_job(**request)
+
+    capsys.readouterr()
+    code = main(
+        ["wait", name], client_factory=local_cli._factory, sleep=sleep, clock=service.monotonic
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_OK
+    (warning,) = [line for line in err.splitlines() if "re-created" in line]
+    assert warning.startswith(
+        f"optjob: warning: optimization job {name} was deleted and re-created"
+    )
+
+
 @pytest.fixture
 def dead_endpoint() -> str:
     """The URL of a port on this machine that nothing listens on (bound, then closed)."""

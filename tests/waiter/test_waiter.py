@@ -651,3 +651,94 @@ def test_wait_arguments_are_floats_or_a_validation_error(
     assert type(low) is float
     assert type(high) is float
     assert 0 < low <= high < float("inf")
+
+
+# -- a job deleted and re-created under the same name, between two polls ------------------
+
+
+def recreated(status: str, *, since: float) -> Any:
+    """A timeline entry: a new job of the same name, created at ``since``, now ``status``."""
+
+    def describe(now: float) -> DescribeOptimizationJobResponse:
+        job = description(status, at=now)
+        return attrs.evolve(
+            job,
+            optimization_job_arn=job.optimization_job_arn + "-2",
+            creation_time=job.creation_time + timedelta(seconds=since),
+        )
+
+    return describe
+
+
+def test_a_job_recreated_mid_wait_is_followed_with_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.INFO, logger="optjob_sdk")
+    script = Script(
+        [
+            (0, "INPROGRESS"),
+            (300, recreated("STARTING", since=300)),
+            (400, recreated("INPROGRESS", since=300)),
+            (1200, recreated("COMPLETED", since=300)),
+        ]
+    )
+    seen: list[tuple[str, str]] = []
+
+    def on_update(job: DescribeOptimizationJobResponse) -> None:
+        seen.append((job.optimization_job_arn[-2:], str(job.optimization_job_status)))
+
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    job = run(script, on_update=on_update, progress=True)
+    assert job.optimization_job_arn.endswith("-2")  # the new job's end
+    assert job.optimization_job_status == "COMPLETED"
+    # The callback sees the switch: the new job's first description, then its changes.
+    assert [status for _, status in seen] == ["INPROGRESS", "STARTING", "INPROGRESS", "COMPLETED"]
+    assert [arn == "-2" for arn, _ in seen] == [False, True, True, True]
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    message = warning.getMessage()
+    assert "re-created" in message
+    assert NAME in message
+    assert job.optimization_job_arn in message  # the new ARN, to tell the jobs apart
+    # The display says so for the rest of the wait.
+    last_line = tty.getvalue().rstrip("\n").split("\n")[-1]
+    assert "(re-created)" in last_line
+    assert "COMPLETED" in last_line
+
+
+def test_a_recreated_job_in_the_same_status_is_still_noticed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    script = Script(
+        [
+            (0, "INPROGRESS"),
+            (300, recreated("INPROGRESS", since=290)),
+            (900, recreated("COMPLETED", since=290)),
+        ]
+    )
+    seen: list[str] = []
+    job = run(script, on_update=lambda job: seen.append(job.optimization_job_arn))
+    assert job.optimization_job_arn.endswith("-2")
+    assert len(seen) == 3  # the old job, the new one (same status), its end
+    assert seen[0] != seen[1] == seen[2]
+    assert any(
+        r.levelno == logging.WARNING and "re-created" in r.getMessage() for r in caplog.records
+    )
+
+
+def test_a_recreated_job_brings_its_own_bound() -> None:
+    # timeout=None: the wait is bounded by the job it follows, from when it appeared.
+    switch = 10_000.0
+    script = Script([(0, "INPROGRESS"), (switch, recreated("INPROGRESS", since=switch))])
+    with pytest.raises(WaitTimeoutError):
+        run(script, max_poll_interval=600)
+    # describe-completed.json's StoppingCondition, from the new job's creation (its time
+    # spent is LastModifiedTime - CreationTime, as for any job).
+    assert script.now == pytest.approx(switch + 7200 + 7200 + TIMEOUT_MARGIN)
+
+
+def test_an_explicit_timeout_stays_a_deadline_across_a_recreation() -> None:
+    script = Script([(0, "INPROGRESS"), (300, recreated("INPROGRESS", since=300))])
+    with pytest.raises(WaitTimeoutError):
+        run(script, timeout=900)
+    assert script.now == pytest.approx(900)

@@ -485,12 +485,17 @@ def main(
         return EXIT_USAGE
     debug: bool = args.debug
     context = _Context(args, client_factory or default_client_factory, sleep, clock)
+    # The SDK's log records on stderr, one line each: warnings (a job re-created under
+    # the name being waited for...) always, everything with --debug.
     handler = logging.StreamHandler(sys.stderr)
     logger = logging.getLogger("optjob_sdk")
     if debug:
         handler.setFormatter(logging.Formatter("optjob: %(levelname)s %(message)s"))
-        logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
+    else:
+        handler.setFormatter(logging.Formatter("optjob: warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
@@ -507,8 +512,8 @@ def main(
             traceback.print_exc(file=sys.stderr)
         return _report(error)
     finally:
+        logger.removeHandler(handler)
         if debug:
-            logger.removeHandler(handler)
             logger.setLevel(logging.NOTSET)
 
 
