@@ -675,7 +675,9 @@ def _cmd_create(context: _Context) -> int:
             )
         return EXIT_OK
     if not context.json:
-        context.print(f"created {created.optimization_job_arn}; waiting for it to end")
+        from optjob_sdk.cli._text import printable
+
+        context.print(f"created {printable(created.optimization_job_arn)}; waiting for it to end")
     return _wait_and_report(context, name)
 
 
