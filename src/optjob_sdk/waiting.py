@@ -494,17 +494,26 @@ def wait_for_job(
     :class:`~optjob_sdk.JobStoppedError` (STOPPED), :class:`~optjob_sdk.WaitTimeoutError`
     (the deadline came first; the job goes on running), :class:`~optjob_sdk.JobNotFoundError`
     (the job did not appear within :data:`NOT_FOUND_GRACE`, or was deleted), a non-transient
-    :class:`~optjob_sdk.ServiceError` at once, or, with ``timeout=None``, the last transient
-    error if no description came within :data:`FIRST_CONTACT_LIMIT`. Ctrl-C is a plain
-    ``KeyboardInterrupt``, at once.
+    :class:`~optjob_sdk.ServiceError` at once, or, when no description ever came (before the
+    deadline, or within :data:`FIRST_CONTACT_LIMIT` with ``timeout=None``), the last
+    transient error's class with a message saying so (a
+    :class:`~optjob_sdk.ConnectionFailedError` names the endpoint). Every give-up message
+    gives the time really spent, on ``clock``. Wrong arguments are a
+    :class:`~optjob_sdk.ValidationError` before any call (see :func:`check_wait_arguments`).
+    Ctrl-C is a plain ``KeyboardInterrupt``, at once.
 
     ``timeout`` (seconds) is a deadline: no pause passes it and the last poll lands on it.
-    ``None`` bounds the wait by the job's StoppingCondition plus :data:`TIMEOUT_MARGIN`.
-    ``poll_interval`` is the least time between two polls; the spacing grows (with jitter)
-    to ``max_poll_interval``. ``on_update(job)`` is called on each status change, the first
-    observation included. ``progress``: ``None`` shows a display in terminals and
-    notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``, ``clock()`` (monotonic,
-    in seconds) and ``rng`` (the jitter's randomness) are injectable for tests.
+    ``None`` bounds the wait by the job's StoppingCondition plus :data:`TIMEOUT_MARGIN`;
+    ``math.inf`` never gives up. ``poll_interval`` is the least time between two polls; the
+    spacing grows (with jitter) to ``max_poll_interval``. ``on_update(job)`` is called on
+    each status change, the first observation included. ``progress``: ``None`` shows a
+    display in terminals and notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``,
+    ``clock()`` (monotonic, in seconds) and ``rng`` (the jitter's randomness) are injectable
+    for tests; ``clock`` needs ``sleep`` (the real sleep does not move a fake clock).
+
+    A job deleted and created again under ``name`` between two polls (a new CreationTime
+    or ARN) is followed, with a WARNING naming both jobs; ``on_update`` gets the new job's
+    first description even if its status is unchanged.
 
     The emulator's virtual clock makes a test of a wait instant (here the 60 s grace for a
     job that never appears):
