@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Amazon SageMaker AI inference-optimization jobs from the command line.",
         epilog=(
             "exit status: 0 done/COMPLETED, 1 FAILED, 2 usage, validation or configuration "
-            "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error. "
+            "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error, "
+            "130 interrupted. "
             "Start with `optjob demo` (no AWS account needed)."
         ),
     )
@@ -344,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
         "wait",
         "wait for an optimization job to end",
         "Poll the job until it ends; exit status 0 COMPLETED, 1 FAILED, 3 STOPPED, 4 timed "
-        "out. Progress shows on stderr in a terminal.",
+        "out, 5 the service never answered (the message names the endpoint and the error). "
+        "Progress shows on stderr in a terminal. Ctrl-C stops the waiting, not the job "
+        "(exit 130, with the command that stops it).",
     )
     wait.add_argument("name", metavar="NAME")
     _add_wait_options(wait)
