@@ -496,3 +496,22 @@ def test_ctrl_c_quotes_what_the_shell_would_split(
     )
     assert code == EXIT_INTERRUPTED
     assert f"optjob --profile 'my team' stop {name}" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_create_says_how_to_find_out_whether_it_was_created(
+    local_cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Interrupted:
+        def create(self, request: Any) -> Any:
+            raise KeyboardInterrupt
+
+    code = main(
+        ["--region", "eu-west-1", "create", "--file", str(DATA / "awq-quantization.json")],
+        client_factory=lambda _: Interrupted(),  # type: ignore[arg-type,return-value]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_INTERRUPTED
+    assert err == (
+        "optjob: interrupted: optimization job llama3-8b-awq-2026-11-24 may or may not have "
+        "been created; to find out: optjob --region eu-west-1 describe llama3-8b-awq-2026-11-24\n"
+    )

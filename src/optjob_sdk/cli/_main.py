@@ -662,8 +662,16 @@ def _cmd_create(context: _Context) -> int:
     if context.args.wait:
         _wait_intervals(context.args)  # a mistake there is reported before the job exists
     client = context.client()
-    created = client.create(request)
     name = request.optimization_job_name
+    try:
+        created = client.create(request)
+    except KeyboardInterrupt:
+        # The request may have reached the service: say how to find out.
+        _error_line(
+            f"interrupted: optimization job {one_line(name)} may or may not have been "
+            f"created; to find out: {_command(context.args, 'describe', name)}"
+        )
+        return EXIT_INTERRUPTED
     if not context.args.wait:
         if context.json:
             context.print_json(jsonable(created))
@@ -778,7 +786,7 @@ def _wait_and_report(context: _Context, name: str) -> int:
         # Waiting is only watching: the job goes on (and bills) on the service.
         _error_line(
             f"interrupted: optimization job {one_line(name)} keeps running on the service; "
-            f"to stop it: {_stop_command(args, name)}"
+            f"to stop it: {_command(args, 'stop', name)}"
         )
         return EXIT_INTERRUPTED
     # The last description goes to stdout whatever the outcome; the verdict, if not
@@ -793,9 +801,9 @@ def _wait_and_report(context: _Context, name: str) -> int:
     return EXIT_OK
 
 
-def _stop_command(args: argparse.Namespace, name: str) -> str:
-    """The ``optjob stop`` command line for ``name``, with the global options given to this
-    one (the environment's AWS settings apply to it as they did here), quoted for a shell."""
+def _command(args: argparse.Namespace, command: str, name: str) -> str:
+    """The ``optjob COMMAND NAME`` command line, with the global options given to this one
+    (the environment's AWS settings apply to it as they did here), quoted for a shell."""
     words = [PROG]
     for option, value in (
         ("--region", args.region),
@@ -804,7 +812,7 @@ def _stop_command(args: argparse.Namespace, name: str) -> str:
     ):
         if value is not None:
             words += [option, value]
-    words += ["stop", name]
+    words += [command, name]
     return one_line(" ".join(shlex.quote(word) for word in words))
 
 
