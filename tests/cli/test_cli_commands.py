@@ -659,6 +659,34 @@ def test_wait_says_when_the_job_was_recreated_under_its_name(
     )
 
 
+def test_a_timeout_after_the_service_went_away_names_the_last_error(
+    local_cli: Cli, service: FakeOptimizationService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = local_cli.create()
+
+    gone: list[bool] = []
+
+    def sleep(seconds: float) -> None:
+        service.advance(seconds)
+        if not gone:  # after the first description: the service goes away
+            gone.append(True)
+            service.inject("DescribeOptimizationJob", "unavailable", times=None)
+
+    capsys.readouterr()
+    code = main(
+        ["wait", name, "--timeout", "300"],
+        client_factory=local_cli._factory,
+        sleep=sleep,
+        clock=service.monotonic,
+    )
+    out, err = capsys.readouterr()
+    assert code == EXIT_TIMEOUT
+    assert "STARTING" in out  # the last description seen
+    assert err.count("\n") == 1
+    assert "after 300s" in err
+    assert "The last poll failed: ServiceUnavailable" in err
+
+
 @pytest.fixture
 def dead_endpoint() -> str:
     """The URL of a port on this machine that nothing listens on (bound, then closed)."""

@@ -561,7 +561,11 @@ def _report(error: Exception) -> int:
         _error_line(one_line(str(error)))
         return EXIT_STOPPED
     if isinstance(error, WaitTimeoutError):
-        _error_line(one_line(str(error)))
+        text = str(error)
+        if isinstance(error.__cause__, ServiceError):
+            # The job was seen, then the service stopped answering: say what went wrong.
+            text += f" The last poll failed: {error.__cause__}"
+        _error_line(one_line(text))
         return EXIT_TIMEOUT
     if isinstance(error, (ServiceError, OptjobError)):
         _error_line(f"error: {one_line(str(error))}")
