@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
+from optjob_sdk._text import printable
+
 __all__ = [
     "LineProgress",
     "NotebookProgress",
@@ -54,8 +56,10 @@ def render(
     """One line: the job, its status, time elapsed and time left before the deadline.
 
     With ``width``, the line fits in it: the job's name is shortened first (the status and
-    the clocks are what changes), then the line is cut.
+    the clocks are what changes), then the line is cut. The name and the status come from
+    the service: control characters in them are escaped (``\\x1b``...), never written.
     """
+    name, status = printable(name), printable(status)
     budget = f"{_clock(left)} left" if left is not None else "no deadline"
     tail = f": {status:<10} elapsed {_clock(elapsed)}, {budget}"
     line = f"optimization job {name}{tail}"

@@ -33,22 +33,30 @@ makes a two-hour job finish in milliseconds of real time.
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 import random
+import reprlib
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import tenacity
 from tenacity.wait import wait_base
 
 from optjob_sdk._errors_map import is_transient
 from optjob_sdk._progress import Progress, make_progress
+from optjob_sdk._text import printable
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
+    ConnectionFailedError,
+    FieldError,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
     OptjobError,
+    ServiceError,
+    ValidationError,
     WaitTimeoutError,
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse
@@ -61,6 +69,7 @@ __all__ = [
     "TERMINAL_STATUSES",
     "TIMEOUT_MARGIN",
     "JitteredBackoff",
+    "check_wait_arguments",
     "fit_pause",
     "own_bound",
     "wait_for_job",
@@ -173,6 +182,18 @@ def _status(job: DescribeOptimizationJobResponse) -> str:
     return str(job.optimization_job_status)
 
 
+def _shown(text: str) -> str:
+    # What the service sent, for a log line or a message: escaped, so that a control
+    # sequence in a status or a name is shown rather than obeyed by the terminal.
+    return printable(text)
+
+
+def _identity(job: DescribeOptimizationJobResponse) -> tuple[str, object]:
+    # What tells two jobs of the same name apart: a re-created job has a new CreationTime
+    # (and, on the real service, the same ARN: ARNs are built from the name).
+    return job.optimization_job_arn, job.creation_time
+
+
 def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
     return job.optimization_job_status in TERMINAL_STATUSES
 
@@ -237,6 +258,7 @@ class _Waiter:
         self.clock = clock
         self.backoff = JitteredBackoff(poll_interval, max_poll_interval, rng)
         self.display = display
+        self.display_note = ""  # after the status: " (re-created)"
         self.start = clock()
         self.grace_end = self.start + NOT_FOUND_GRACE
         self.bounded_by_job = timeout is None
@@ -253,19 +275,46 @@ class _Waiter:
             job = self.describe(self.name)
         except JobNotFoundError as error:
             raise self._not_found(error, asked_at) from error
-        if self.last is None and self.bounded_by_job:
+        recreated = self.last is not None and _identity(job) != _identity(self.last)
+        if self.bounded_by_job and (self.last is None or recreated):
             self.deadline = self.clock() + own_bound(job)
-        if self.last is None or _status(job) != _status(self.last):
+        if recreated:
+            self._recreated(job)
+        elif self.last is None or _status(job) != _status(self.last):
             self._changed(job)
         self.last = job
         self.show()
         return job
 
+    def _recreated(self, job: DescribeOptimizationJobResponse) -> None:
+        # Deleted and created again under the same name between two polls: follow the new
+        # job (the wait is for the job of that name), loudly: the display says so for the
+        # rest of the wait, a WARNING names both jobs, and on_update gets the new job's
+        # first description even when its status is the same as the old one's.
+        assert self.last is not None
+        old = self.last
+        self.display.settle()
+        self.display_note = " (re-created)"
+        logger.warning(
+            "optimization job %s was deleted and re-created while being waited for: now "
+            "following the new job %s (created %s, %s); the old one was %s (created %s, "
+            "last seen %s)",
+            _shown(self.name),
+            _shown(job.optimization_job_arn),
+            job.creation_time.isoformat(),
+            _shown(_status(job)),
+            _shown(old.optimization_job_arn),
+            old.creation_time.isoformat(),
+            _shown(_status(old)),
+        )
+        if self.on_update is not None:
+            self.on_update(job)
+
     def _not_found(self, error: JobNotFoundError, asked_at: float) -> Exception:
         if self.last is not None:
             return JobNotFoundError(
                 f"optimization job {self.name!r} disappeared while being waited for "
-                f"(last seen {_status(self.last)}; deleted?): {error.message}",
+                f"(last seen {_shown(_status(self.last))}; deleted?): {error.message}",
                 code=error.code,
                 request_id=error.request_id,
                 http_status=error.http_status,
@@ -273,7 +322,7 @@ class _Waiter:
             )
         if asked_at < self.grace_end - _SLACK:
             return _NotVisibleYet(error)
-        return self._never_appeared(error, NOT_FOUND_GRACE)
+        return self._never_appeared(error, round(asked_at - self.start, 1))
 
     def _never_appeared(self, error: JobNotFoundError, within: float) -> JobNotFoundError:
         return JobNotFoundError(
@@ -289,10 +338,13 @@ class _Waiter:
         # on a line of its own. Only the name and status are logged (no environment).
         self.display.settle()
         if self.last is None:
-            logger.info("optimization job %s is %s", self.name, _status(job))
+            logger.info("optimization job %s is %s", _shown(self.name), _shown(_status(job)))
         else:
             logger.info(
-                "optimization job %s: %s -> %s", self.name, _status(self.last), _status(job)
+                "optimization job %s: %s -> %s",
+                _shown(self.name),
+                _shown(_status(self.last)),
+                _shown(_status(job)),
             )
         if self.on_update is not None:
             self.on_update(job)
@@ -301,9 +353,10 @@ class _Waiter:
         if self.last is None:
             return
         now = self.clock()
-        self.display.update(
-            self.name, _status(self.last), now - self.start, max(0.0, self.deadline - now)
-        )
+        # timeout=inf: no deadline to count down to.
+        left = max(0.0, self.deadline - now) if math.isfinite(self.deadline) else None
+        status = _status(self.last) + self.display_note
+        self.display.update(self.name, status, now - self.start, left)
 
     # -- the schedule (tenacity's wait and stop) -----------------------------------------
 
@@ -345,12 +398,12 @@ class _Waiter:
             error = outcome.exception()
             logger.debug(
                 "optimization job %s: %s; polling again in %.1fs",
-                self.name,
+                _shown(self.name),
                 "not visible yet" if isinstance(error, _NotVisibleYet) else type(error).__name__,
                 pause,
             )
         else:
-            logger.debug("optimization job %s: next poll in %.1fs", self.name, pause)
+            logger.debug("optimization job %s: next poll in %.1fs", _shown(self.name), pause)
 
     # -- the whole wait -------------------------------------------------------------------
 
@@ -380,15 +433,18 @@ class _Waiter:
         return self._finish(job)
 
     def _gave_up(self, last_error: BaseException | None) -> Exception:
+        # Messages give the time really spent, on the waiter's clock (a wait whose next
+        # poll cannot fit before the deadline ends well before ``timeout``), to 0.1 s.
+        elapsed = round(max(0.0, self.clock() - self.start), 1)
         if isinstance(last_error, _NotVisibleYet):
             # The deadline came inside the grace period, the job still unseen.
-            return self._never_appeared(last_error.error, self.clock() - self.start)
-        if self.last is None and self.bounded_by_job and isinstance(last_error, Exception):
-            # No description ever came: transient errors outlasted the first-contact limit.
-            # The last one says what went wrong.
-            return last_error
-        limit = self.timeout if self.timeout is not None else self.clock() - self.start
-        return WaitTimeoutError(self.name, limit, self.last)
+            return self._never_appeared(last_error.error, elapsed)
+        if self.last is None and isinstance(last_error, ServiceError):
+            # No description ever came: not a timeout (nothing is known of the job) but
+            # the error that kept every call from being answered (a refused connection,
+            # throttling...), which names the endpoint or the service's words.
+            return _without_description(last_error, self.name, elapsed)
+        return WaitTimeoutError(self.name, elapsed, self.last)
 
     def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
         status = job.optimization_job_status
@@ -397,6 +453,26 @@ class _Waiter:
         if status == JobStatus.STOPPED:
             raise JobStoppedError(job)
         return job
+
+
+def _without_description(last: ServiceError, name: str, elapsed: float) -> ServiceError:
+    """``last``, the error of a wait's last call, as the reason the whole wait gave up."""
+    message = (
+        f"gave up waiting for optimization job {name!r} after {elapsed:g}s without a single "
+        f"description; the job may or may not exist. The last error: {last.message}"
+    )
+    if isinstance(last, ConnectionFailedError):
+        return ConnectionFailedError(message, endpoint=last.endpoint, operation=last.operation)
+    fields: dict[str, Any] = {
+        "code": last.code,
+        "request_id": last.request_id,
+        "http_status": last.http_status,
+        "operation": last.operation,
+    }
+    try:  # the same class (ThrottlingError...), so that callers can tell what happened
+        return type(last)(message, **fields)
+    except TypeError:  # a subclass with another constructor
+        return ServiceError(message, **fields)
 
 
 def wait_for_job(
@@ -418,17 +494,26 @@ def wait_for_job(
     :class:`~optjob_sdk.JobStoppedError` (STOPPED), :class:`~optjob_sdk.WaitTimeoutError`
     (the deadline came first; the job goes on running), :class:`~optjob_sdk.JobNotFoundError`
     (the job did not appear within :data:`NOT_FOUND_GRACE`, or was deleted), a non-transient
-    :class:`~optjob_sdk.ServiceError` at once, or, with ``timeout=None``, the last transient
-    error if no description came within :data:`FIRST_CONTACT_LIMIT`. Ctrl-C is a plain
-    ``KeyboardInterrupt``, at once.
+    :class:`~optjob_sdk.ServiceError` at once, or, when no description ever came (before the
+    deadline, or within :data:`FIRST_CONTACT_LIMIT` with ``timeout=None``), the last
+    transient error's class with a message saying so (a
+    :class:`~optjob_sdk.ConnectionFailedError` names the endpoint). Every give-up message
+    gives the time really spent, on ``clock``. Wrong arguments are a
+    :class:`~optjob_sdk.ValidationError` before any call (see :func:`check_wait_arguments`).
+    Ctrl-C is a plain ``KeyboardInterrupt``, at once.
 
     ``timeout`` (seconds) is a deadline: no pause passes it and the last poll lands on it.
-    ``None`` bounds the wait by the job's StoppingCondition plus :data:`TIMEOUT_MARGIN`.
-    ``poll_interval`` is the least time between two polls; the spacing grows (with jitter)
-    to ``max_poll_interval``. ``on_update(job)`` is called on each status change, the first
-    observation included. ``progress``: ``None`` shows a display in terminals and
-    notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``, ``clock()`` (monotonic,
-    in seconds) and ``rng`` (the jitter's randomness) are injectable for tests.
+    ``None`` bounds the wait by the job's StoppingCondition plus :data:`TIMEOUT_MARGIN`;
+    ``math.inf`` never gives up. ``poll_interval`` is the least time between two polls; the
+    spacing grows (with jitter) to ``max_poll_interval``. ``on_update(job)`` is called on
+    each status change, the first observation included. ``progress``: ``None`` shows a
+    display in terminals and notebooks, ``True`` always, ``False`` never. ``sleep(seconds)``,
+    ``clock()`` (monotonic, in seconds) and ``rng`` (the jitter's randomness) are injectable
+    for tests; ``clock`` needs ``sleep`` (the real sleep does not move a fake clock).
+
+    A job deleted and created again under ``name`` between two polls (a new CreationTime
+    or ARN) is followed, with a WARNING naming both jobs; ``on_update`` gets the new job's
+    first description even if its status is unchanged.
 
     The emulator's virtual clock makes a test of a wait instant (here the 60 s grace for a
     job that never appears):
@@ -445,15 +530,15 @@ def wait_for_job(
     >>> service.calls("DescribeOptimizationJob")  # at 0 s and at 60 s, virtual
     2
     """
-    if not poll_interval > 0:
-        raise ValueError(f"poll_interval must be positive, not {poll_interval!r}")
-    if not max_poll_interval >= poll_interval:
-        raise ValueError(
-            f"max_poll_interval ({max_poll_interval!r}) must be at least "
-            f"poll_interval ({poll_interval!r})"
-        )
-    if timeout is not None and not timeout >= 0:
-        raise ValueError(f"timeout must be None or not negative, not {timeout!r}")
+    timeout, poll_interval, max_poll_interval = check_wait_arguments(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        on_update=on_update,
+        progress=progress,
+        sleep=sleep,
+        clock=clock,
+    )
     display = make_progress(progress)
     waiter = _Waiter(
         describe,
@@ -463,7 +548,7 @@ def wait_for_job(
         max_poll_interval=max_poll_interval,
         on_update=on_update,
         display=display,
-        clock=clock if clock is not None else time.monotonic,
+        clock=clock if clock is not None else _real_clock,
         rng=rng if rng is not None else random.Random(),
     )
     if sleep is not None:
@@ -479,5 +564,105 @@ def wait_for_job(
 
 
 def _real_sleep(seconds: float) -> None:
+    # Looked up at call time, so that tests can replace it. In slices of at most a day:
+    # time.sleep overflows on an absurd (but finite) pause.
+    while seconds > 0:
+        step = min(seconds, 86400.0)
+        time.sleep(step)
+        seconds -= step
+
+
+def _real_clock() -> float:
     # Looked up at call time, so that tests can replace it.
-    time.sleep(seconds)
+    return time.monotonic()
+
+
+def check_wait_arguments(
+    *,
+    timeout: object,
+    poll_interval: object,
+    max_poll_interval: object,
+    on_update: object = None,
+    progress: object = None,
+    sleep: object = None,
+    clock: object = None,
+) -> tuple[float | None, float, float]:
+    """Check a wait's arguments; returns ``(timeout, poll_interval, max_poll_interval)``
+    as floats. Every problem is reported at once, in one :class:`~optjob_sdk.ValidationError`
+    naming the arguments, before anything is asked of the service.
+
+    Seconds are real numbers (``bool`` is not one): ``poll_interval`` positive and finite,
+    ``max_poll_interval`` at least ``poll_interval`` and finite, ``timeout`` ``None``, zero or
+    more, ``inf`` for no deadline at all. ``clock`` needs ``sleep``: the waiter measures its
+    deadline on ``clock`` and only sleeping moves it, while the real sleep does not move a
+    fake clock (such a wait would poll forever).
+
+    >>> check_wait_arguments(timeout="600", poll_interval=30, max_poll_interval=120)
+    Traceback (most recent call last):
+    ...
+    optjob_sdk.errors.ValidationError: 1 problem in the wait arguments:
+      - timeout: must be a number of seconds or None, not str '600'
+    """
+    problems: list[FieldError] = []
+
+    def seconds(name: str, value: object, *, positive: bool, infinite: bool) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            optional = " or None" if name == "timeout" else ""
+            problems.append(
+                FieldError(
+                    name,
+                    f"must be a number of seconds{optional}, not "
+                    f"{type(value).__name__} {reprlib.repr(value)}",
+                )
+            )
+            return None
+        try:
+            number = float(value)
+        except OverflowError:  # an int (or a Fraction) past float's range
+            number = -math.inf if value < 0 else math.inf
+        if math.isnan(number):
+            problems.append(FieldError(name, "must be a number of seconds, not NaN"))
+        elif positive and not number > 0:
+            problems.append(FieldError(name, f"must be positive, not {number:g}"))
+        elif number < 0:
+            problems.append(FieldError(name, f"must not be negative, not {number:g}"))
+        elif math.isinf(number) and not infinite:
+            problems.append(FieldError(name, "must be finite"))
+        else:
+            return number
+        return None
+
+    deadline = (
+        None if timeout is None else seconds("timeout", timeout, positive=False, infinite=True)
+    )
+    low = seconds("poll_interval", poll_interval, positive=True, infinite=False)
+    high = seconds("max_poll_interval", max_poll_interval, positive=True, infinite=False)
+    if low is not None and high is not None and high < low:
+        problems.append(
+            FieldError(
+                "max_poll_interval",
+                f"must be at least poll_interval ({low:g}), not {high:g}",
+            )
+        )
+    for name, value in (("on_update", on_update), ("sleep", sleep), ("clock", clock)):
+        if value is not None and not callable(value):
+            problems.append(
+                FieldError(name, f"must be callable or None, not {type(value).__name__}")
+            )
+    if progress not in (None, True, False):
+        problems.append(
+            FieldError("progress", f"must be True, False or None, not {reprlib.repr(progress)}")
+        )
+    if clock is not None and sleep is None:
+        problems.append(
+            FieldError(
+                "clock",
+                "needs sleep= too: the wait's deadline is measured on clock, and the real "
+                "sleep does not move a fake clock (for the real clock, pass sleep=time.sleep)",
+            )
+        )
+    if problems:
+        raise ValidationError(problems, subject="wait arguments")
+    assert low is not None
+    assert high is not None
+    return deadline, low, high

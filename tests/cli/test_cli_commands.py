@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from optjob_sdk.cli import (
     EXIT_STOPPED,
     EXIT_TIMEOUT,
     EXIT_USAGE,
+    main,
 )
 from optjob_sdk.testing import FakeOptimizationService
 
@@ -346,6 +349,69 @@ def test_no_command_ever_prints_a_secret(local_cli: Cli, service: FakeOptimizati
             assert secret not in text
 
 
+@pytest.mark.parametrize("command", ["wait", "create --wait"])
+def test_every_command_that_prints_a_job_masks_secrets_unless_asked(
+    local_cli: Cli, service: FakeOptimizationService, command: str
+) -> None:
+    gated = str(DATA / "gated-model-token.yaml")
+
+    def run(*extra: str) -> Any:
+        if command == "wait":
+            if not service.job_names():
+                local_cli.create("gated-model-token.yaml")
+            result = local_cli("wait", "gated-llama-awq", "-o", "json", *extra)
+        else:
+            for name in service.job_names():
+                local_cli("delete", name)
+            result = local_cli("create", "--file", gated, "--wait", "-o", "json", *extra)
+        assert result.code == EXIT_OK, result.err
+        return result
+
+    masked = run()
+    shown = run("--show-secrets")
+    for secret in SECRETS:
+        assert secret not in masked.out
+        assert secret not in masked.err
+        assert secret in shown.out
+    assert masked.json()["OptimizationEnvironment"] == {
+        "HF_TOKEN": "***",
+        "OPTION_TRUST_REMOTE_CODE": "false",
+    }
+    assert shown.json()["OptimizationEnvironment"]["HF_TOKEN"] == SECRETS[0]
+
+
+def test_create_wait_checks_the_wait_options_before_creating(
+    local_cli: Cli, service: FakeOptimizationService
+) -> None:
+    result = local_cli(
+        "create",
+        "--file",
+        str(DATA / "awq-quantization.json"),
+        "--wait",
+        "--poll-interval",
+        "60",
+        "--max-poll-interval",
+        "30",
+    )
+    assert result.code == EXIT_USAGE
+    assert "--max-poll-interval" in result.err
+    assert service.job_names() == []  # nothing was created
+
+
+@pytest.mark.parametrize("option", ["--poll-interval", "--max-poll-interval"])
+def test_an_infinite_poll_interval_is_a_usage_error(local_cli: Cli, option: str) -> None:
+    result = local_cli("wait", "some-job", option, "inf")
+    assert result.code == EXIT_USAGE
+    assert option in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_wait_timeout_inf_means_no_deadline(local_cli: Cli) -> None:
+    name = local_cli.create()
+    result = local_cli("wait", name, "--timeout", "inf")
+    assert result.code == EXIT_OK, result.err
+
+
 def test_describe_missing_job_exits_5(cli: Cli) -> None:
     result = cli("describe", "no-such-job")
     assert result.code == EXIT_SERVICE_ERROR
@@ -564,6 +630,132 @@ def test_throttling_that_never_ends_is_a_service_error(
     assert result.code == EXIT_SERVICE_ERROR
     assert "ThrottlingException" in result.err
     assert result.err.count("\n") == 1
+
+
+def test_wait_says_when_the_job_was_recreated_under_its_name(
+    local_cli: Cli, service: FakeOptimizationService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = local_cli.create()
+    request = json.loads((DATA / "awq-quantization.json").read_text())
+    sagemaker = service.client()
+    sleeps = [0]
+
+    def sleep(seconds: float) -> None:
+        service.advance(seconds)
+        sleeps[0] += 1
+        if sleeps[0] == 3:  # someone deletes the job and creates it again
+            sagemaker.delete_optimization_job(OptimizationJobName=name)
+            sagemaker.create_optimization_job(**request)
+
+    capsys.readouterr()
+    code = main(
+        ["wait", name], client_factory=local_cli._factory, sleep=sleep, clock=service.monotonic
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_OK
+    (warning,) = [line for line in err.splitlines() if "re-created" in line]
+    assert warning.startswith(
+        f"optjob: warning: optimization job {name} was deleted and re-created"
+    )
+
+
+def test_a_timeout_after_the_service_went_away_names_the_last_error(
+    local_cli: Cli, service: FakeOptimizationService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = local_cli.create()
+
+    gone: list[bool] = []
+
+    def sleep(seconds: float) -> None:
+        service.advance(seconds)
+        if not gone:  # after the first description: the service goes away
+            gone.append(True)
+            service.inject("DescribeOptimizationJob", "unavailable", times=None)
+
+    capsys.readouterr()
+    code = main(
+        ["wait", name, "--timeout", "300"],
+        client_factory=local_cli._factory,
+        sleep=sleep,
+        clock=service.monotonic,
+    )
+    out, err = capsys.readouterr()
+    assert code == EXIT_TIMEOUT
+    assert "STARTING" in out  # the last description seen
+    assert err.count("\n") == 1
+    assert "after 300s" in err
+    assert "The last poll failed: ServiceUnavailable" in err
+
+
+@pytest.fixture
+def dead_endpoint() -> str:
+    """The URL of a port on this machine that nothing listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("command", ["wait", "create"])
+def test_wait_on_an_endpoint_that_never_answers_exits_5_naming_it(
+    dead_endpoint: str, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    fake = FakeTime()
+    argv = (
+        ["wait", "some-job"]
+        if command == "wait"
+        else ["create", "--file", str(DATA / "awq-quantization.json"), "--wait"]
+    )
+    code = main(
+        ["--endpoint-url", dead_endpoint, *argv, "--timeout", "120", "--poll-interval", "30"],
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    out, err = capsys.readouterr()
+    assert code == EXIT_SERVICE_ERROR
+    assert out == ""
+    assert err.count("\n") == 1
+    assert dead_endpoint in err
+    assert "ConnectionFailed" in err
+    if command == "wait":
+        assert "gave up waiting for optimization job 'some-job' after 120s" in err
+        assert "without a single description" in err
+        assert fake.now == pytest.approx(120)
+
+
+def test_a_wait_that_gives_up_early_says_when(
+    dead_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --timeout 20 with polls 30 s apart: one call, then no poll fits before the deadline.
+    # The message gives the time really spent (on the waiter's clock), not "20s".
+    fake = FakeTime()
+
+    def clock() -> float:
+        fake.now += 0.1  # every reading: time passes while the call fails
+        return fake.now
+
+    code = main(
+        ["--endpoint-url", dead_endpoint, "wait", "some-job", "--timeout", "20"],
+        sleep=fake.sleep,
+        clock=clock,
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_SERVICE_ERROR
+    spent = re.search(r"after (\S+)s without", err)
+    assert spent is not None, err
+    assert 0 < float(spent.group(1)) < 1
+    assert "20s" not in err
 
 
 # -- stop and delete ----------------------------------------------------------------------

@@ -269,4 +269,6 @@ def test_the_list_of_problems_is_capped_and_counted(tmp_path: Path, local_cli: C
     assert len(message) == 22
     result = local_cli("create", "--file", str(path))
     assert result.code == EXIT_USAGE
-    assert len(result.err.splitlines()) <= 1001
+    lines = result.err.splitlines()
+    assert len(lines) == 22  # the head, the first 20 problems, the count of the rest
+    assert lines[-1] == "  ... and 39,981 more"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -17,6 +19,7 @@ from optjob_sdk import (
     OptimizationJobSummary,
     from_dict,
 )
+from optjob_sdk.cli import EXIT_OK, main
 from optjob_sdk.cli._output import (
     describe_table,
     dumps,
@@ -261,3 +264,59 @@ def test_terminal_escapes_in_service_text_are_neutralised() -> None:
     assert "\x1b" not in text
     (row,) = [line for line in text.splitlines() if line.startswith("FailureReason")]
     assert row.split(None, 1)[1] == "line one\\nline two \\x1b[31mred\\x1b[0m"
+
+
+def as_json_reads(text: str) -> str:
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+class _Answering:
+    """A client whose every description is ``job`` (what a service could send)."""
+
+    def __init__(self, job: DescribeOptimizationJobResponse) -> None:
+        self.job = job
+
+    def describe(self, name: str) -> DescribeOptimizationJobResponse:
+        return self.job
+
+    def wait(self, name: str, **_: Any) -> DescribeOptimizationJobResponse:
+        return self.job
+
+
+#: Text as a service answer can carry it: any character, lone surrogates (a JSON "\ud800"
+#: escape decodes to one) and terminal control characters included.
+SERVICE_TEXT = st.lists(  # not st.text, which never yields a surrogate
+    st.one_of(
+        st.characters(),
+        st.characters(categories=["Cs"]),
+        st.sampled_from("\x1b\r\n\x07\u2028\x00"),
+    )
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    reason=SERVICE_TEXT,
+    status=st.one_of(st.sampled_from(["COMPLETED", "FAILED"]), SERVICE_TEXT.filter(bool)),
+    command=st.sampled_from(["describe", "wait"]),
+    output=st.sampled_from(["json", "table"]),
+)
+def test_any_text_from_the_service_is_printed_never_an_internal_error(
+    reason: str, status: str, command: str, output: str
+) -> None:
+    job = attrs.evolve(example(), failure_reason=reason, optimization_job_status=status)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main([command, "j", "-o", output], client_factory=lambda _: _Answering(job))  # type: ignore[arg-type,return-value]
+    assert code == EXIT_OK, stderr.getvalue()
+    stdout.seek(0)
+    out = stdout.read()
+    if output == "json":
+        # Read back as JSON reads a service answer: an escaped surrogate pair is one
+        # character (as json.loads gives it to botocore); lone surrogates stay.
+        assert json.loads(out)["FailureReason"] == as_json_reads(reason)
+        assert json.loads(out)["OptimizationJobStatus"] == as_json_reads(status)
+    else:
+        assert all(line.isprintable() for line in out.splitlines())
+    assert all(line.isprintable() for line in stderr.getvalue().splitlines())

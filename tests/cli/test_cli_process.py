@@ -167,3 +167,17 @@ def test_console_script_is_declared() -> None:
 
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "optjob"]
     assert script.value == "optjob_sdk.cli:main"
+
+
+def test_version_is_cheap() -> None:
+    code = (
+        "import sys; from optjob_sdk.cli import main; "
+        "status = main(['--version']); "
+        "print(status, 'boto3' in sys.modules, 'botocore' in sys.modules)"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    version, verdict = done.stdout.strip().splitlines()
+    assert version.startswith("optjob ")
+    assert verdict == "0 False False"

@@ -12,6 +12,8 @@ import types
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from waiter_support import Script
 
 from optjob_sdk import waiting
@@ -122,7 +124,8 @@ def test_between_real_sleeps_the_clocks_keep_moving(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stderr", tty)
     script = Script([(0, "INPROGRESS"), (30, "COMPLETED")])
     monkeypatch.setattr(waiting, "_real_sleep", script.sleep)  # the real sleep, in slices
-    wait_for_job(script.describe, NAME, clock=script.clock, progress=True)
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    wait_for_job(script.describe, NAME, progress=True)
     assert len(script.calls) == 2
     assert 30 <= sum(script.sleeps) <= 36  # one pause, sliced
     assert all(0 < piece <= 1.0 for piece in script.sleeps)
@@ -334,3 +337,76 @@ def test_the_terminal_width_comes_from_columns_or_the_terminal(
     assert _columns(io.StringIO()) == 80
     monkeypatch.delenv("COLUMNS")
     assert _columns(io.StringIO()) == 80  # no terminal behind it
+
+
+# -- what the service sends is shown, never obeyed -------------------------------------
+
+#: A status and a name as a hostile or broken service could send them: an escape sequence
+#: that clears the screen, a carriage return that would overwrite the line, a bell.
+HOSTILE_STATUS = "IN\x1b[2J\x1b[HPROGRESS\r\x07"
+HOSTILE_NAME = "job\x1b]0;pwned\x07-\u2028x"
+
+
+def _no_control_characters(text: str) -> bool:
+    # \r and \n are the display's own (rewriting its line, ending it); nothing else.
+    return all(char.isprintable() or char in "\r\n" for char in text)
+
+
+def test_render_escapes_control_characters() -> None:
+    line = render(HOSTILE_NAME, HOSTILE_STATUS, 5, 55)
+    assert line.isprintable()
+    assert "\\x1b[2J" in line  # shown, escaped, as the tables show it
+    assert "\\r" in line
+    assert "\\x07" in line
+    assert "\\u2028" in line
+
+
+@pytest.mark.parametrize("width", [None, 30, 60, 200])
+def test_render_escapes_at_every_width(width: int | None) -> None:
+    assert render(HOSTILE_NAME, HOSTILE_STATUS, 5, 55, width=width).isprintable()
+
+
+@pytest.mark.parametrize("kind", ["terminal", "line"])
+def test_terminal_and_line_displays_write_no_control_characters(kind: str) -> None:
+    stream = FakeTTY() if kind == "terminal" else io.StringIO()
+    display = (
+        TerminalProgress(stream, columns=lambda: 120)
+        if kind == "terminal"
+        else LineProgress(stream)
+    )
+    display.update(HOSTILE_NAME, HOSTILE_STATUS, 5, 55)
+    display.settle()
+    display.update(HOSTILE_NAME, "COMPLETED", 65, 0)
+    display.close()
+    out = stream.getvalue()
+    assert "\\x1b" in out
+    assert _no_control_characters(out), repr(out)
+
+
+def test_a_notebook_display_shows_escaped_text() -> None:
+    shown: list[tuple[str, str]] = []
+
+    def display(obj: str, *, display_id: bool) -> Handle:
+        shown.append(("display", obj))
+        return Handle(shown)
+
+    progress = NotebookProgress(display, str)
+    progress.update(HOSTILE_NAME, HOSTILE_STATUS, 0, 60)
+    progress.update(HOSTILE_NAME, "FAILED\x1b[31m", 30, 30)
+    assert all(text.isprintable() for _, text in shown), shown
+
+
+def test_the_waiter_draws_a_hostile_status_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script([(0, HOSTILE_STATUS), (60, "COMPLETED")])
+    stream = FakeTTY()
+    monkeypatch.setattr("sys.stderr", stream)
+    wait_for_job(script.describe, NAME, progress=None, sleep=script.sleep, clock=script.clock)
+    out = stream.getvalue()
+    assert "IN\\x1b[2J" in out
+    assert _no_control_characters(out), repr(out)
+
+
+@given(st.text(), st.text())
+def test_render_is_always_one_printable_line(name: str, status: str) -> None:
+    for width in (None, 40):
+        assert render(name, status, 1, 2, width=width).isprintable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fractions
 import io
 import logging
 import random
@@ -10,6 +11,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from waiter_support import Script, description, failing
 
 from optjob_sdk import (
@@ -21,6 +24,7 @@ from optjob_sdk import (
     OptjobError,
     ServiceError,
     ThrottlingError,
+    ValidationError,
     WaitTimeoutError,
     waiting,
 )
@@ -39,7 +43,9 @@ NAME = "llama3-8b-awq-2026-11-24"
 def run(script: Script, **kwargs: Any) -> Any:
     kwargs.setdefault("progress", False)
     kwargs.setdefault("rng", random.Random(0))
-    return wait_for_job(script.describe, NAME, sleep=script.sleep, clock=script.clock, **kwargs)
+    kwargs.setdefault("sleep", script.sleep)
+    kwargs.setdefault("clock", script.clock)
+    return wait_for_job(script.describe, NAME, **kwargs)
 
 
 class FakeTTY(io.StringIO):
@@ -282,22 +288,104 @@ def test_own_bound_reads_the_stopping_condition() -> None:
 
 def test_no_timeout_and_no_description_is_bounded_by_the_first_contact_limit() -> None:
     script = Script([(0, failing(lambda: ThrottlingError("Rate exceeded", http_status=400)))])
-    with pytest.raises(ThrottlingError, match="Rate exceeded"):
+    with pytest.raises(ThrottlingError, match="Rate exceeded") as caught:
         run(script)
     assert script.now == pytest.approx(FIRST_CONTACT_LIMIT)
+    assert f"after {FIRST_CONTACT_LIMIT:g}s without a single description" in str(caught.value)
 
 
-def test_a_timeout_during_transient_errors_keeps_the_last_error_as_cause() -> None:
-    script = Script([(0, failing(lambda: ConnectionFailedError("dropped")))])
-    with pytest.raises(WaitTimeoutError) as caught:
+ENDPOINT = "http://127.0.0.1:9/"
+
+
+def refused() -> ConnectionFailedError:
+    return ConnectionFailedError(
+        f"could not reach {ENDPOINT} for DescribeOptimizationJob after every retry: "
+        "Connection refused",
+        endpoint=ENDPOINT,
+        operation="DescribeOptimizationJob",
+    )
+
+
+def test_a_wait_that_never_got_a_description_names_the_endpoint_and_the_error() -> None:
+    # Not "timed out": nothing is known about the job; what went wrong is the connection.
+    script = Script([(0, failing(refused))])
+    with pytest.raises(ConnectionFailedError) as caught:
         run(script, timeout=300)
-    assert caught.value.last_job is None
-    assert isinstance(caught.value.__cause__, ConnectionFailedError)
-    message = str(caught.value)
+    error = caught.value
+    assert not isinstance(error, WaitTimeoutError)
+    assert isinstance(error.__cause__, ConnectionFailedError)
+    assert error.endpoint == ENDPOINT
+    assert error.code == "ConnectionFailed"
+    message = str(error)
+    assert f"gave up waiting for optimization job {NAME!r} after 300s" in message
     assert "without a single description" in message
-    assert "may still be running" in message
-    assert "last status" not in message
+    assert ENDPOINT in message
+    assert "Connection refused" in message
     assert script.now == pytest.approx(300)
+
+
+def test_a_wait_that_never_got_a_description_keeps_the_errors_class() -> None:
+    def unavailable() -> ServiceError:
+        return ServiceError(
+            "Service Unavailable", code="ServiceUnavailable", http_status=503, request_id="r-1"
+        )
+
+    script = Script([(0, failing(unavailable))])
+    with pytest.raises(ServiceError) as caught:
+        run(script, timeout=100)
+    assert type(caught.value) is ServiceError
+    assert (caught.value.code, caught.value.http_status, caught.value.request_id) == (
+        "ServiceUnavailable",
+        503,
+        "r-1",
+    )
+    assert "after 100s without a single description" in str(caught.value)
+
+
+def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
+    # timeout 20 s, polls 30 s apart: no second poll fits, so the wait ends after the
+    # first call, which took 0.4 s. The message says 0.4 s, not 20.
+    script = Script([(0, "INPROGRESS")])
+
+    def slow_describe(name: str) -> DescribeOptimizationJobResponse:
+        script.now += 0.4
+        return script.describe(name)
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        wait_for_job(
+            slow_describe,
+            NAME,
+            timeout=20,
+            poll_interval=30,
+            sleep=script.sleep,
+            clock=script.clock,
+            progress=False,
+        )
+    assert "after 0.4s" in str(caught.value)
+    assert "20s" not in str(caught.value)
+    assert caught.value.timeout == pytest.approx(0.4)
+
+
+def test_a_refused_connection_without_a_description_in_the_first_poll_only() -> None:
+    # Same with a refused connection: the message gives 0.4 s and names the error.
+    script = Script([(0, failing(refused))])
+
+    def slow_describe(name: str) -> DescribeOptimizationJobResponse:
+        script.now += 0.4
+        return script.describe(name)
+
+    with pytest.raises(ConnectionFailedError) as caught:
+        wait_for_job(
+            slow_describe,
+            NAME,
+            timeout=20,
+            poll_interval=30,
+            sleep=script.sleep,
+            clock=script.clock,
+            progress=False,
+        )
+    assert "after 0.4s without a single description" in str(caught.value)
+    assert "Connection refused" in str(caught.value)
 
 
 def test_on_update_on_every_change_and_info_logs(caplog: pytest.LogCaptureFixture) -> None:
@@ -340,9 +428,10 @@ def test_ctrl_c_in_a_real_sleep_with_a_live_display(monkeypatch: pytest.MonkeyPa
             raise KeyboardInterrupt
 
     monkeypatch.setattr(waiting, "_real_sleep", real_sleep)
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
     monkeypatch.setattr("sys.stderr", FakeTTY())
     with pytest.raises(KeyboardInterrupt):
-        wait_for_job(script.describe, NAME, clock=script.clock, progress=True)
+        wait_for_job(script.describe, NAME, progress=True)
     assert slices == [1.0, 1.0, 1.0]
     assert len(script.calls) == 1
 
@@ -396,3 +485,260 @@ def test_arguments_are_checked() -> None:
     ):
         with pytest.raises(ValueError, match="must"):
             run(script, **kwargs)
+
+
+def test_the_info_log_line_escapes_what_the_service_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="optjob_sdk")
+    script = Script([(0, "STARTING\x1b[2J\r"), (60, "COMPLETED")])
+    run(script)
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert messages == [
+        f"optimization job {NAME} is STARTING\\x1b[2J\\r",
+        f"optimization job {NAME}: STARTING\\x1b[2J\\r -> COMPLETED",
+    ]
+
+
+# -- the arguments: every problem, named, before the first call -----------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"timeout": "600"}, "timeout"),
+        ({"timeout": b"600"}, "timeout"),
+        ({"timeout": True}, "timeout"),  # bool is not a number of seconds
+        ({"timeout": [600]}, "timeout"),
+        ({"poll_interval": "30"}, "poll_interval"),
+        ({"poll_interval": False}, "poll_interval"),
+        ({"max_poll_interval": "120"}, "max_poll_interval"),
+        ({"max_poll_interval": None}, "max_poll_interval"),
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("-inf")}, "timeout"),
+        ({"poll_interval": 0}, "poll_interval"),
+        ({"poll_interval": -5}, "poll_interval"),
+        ({"poll_interval": float("nan")}, "poll_interval"),
+        ({"poll_interval": float("inf")}, "poll_interval"),
+        ({"max_poll_interval": float("inf")}, "max_poll_interval"),
+        ({"poll_interval": 10, "max_poll_interval": 5}, "max_poll_interval"),
+        ({"on_update": "print"}, "on_update"),
+        ({"sleep": 5}, "sleep"),
+        ({"progress": "yes"}, "progress"),
+    ],
+)
+def test_a_wrong_argument_is_a_validation_error_naming_it(
+    kwargs: dict[str, Any], argument: str
+) -> None:
+    script = Script([(0, "COMPLETED")])
+    with pytest.raises(ValidationError) as caught:
+        run(script, **kwargs)
+    assert isinstance(caught.value, ValueError)
+    assert [problem.path for problem in caught.value.errors] == [argument]
+    assert script.calls == []  # nothing was asked of the service
+
+
+def test_every_wrong_argument_is_reported_at_once() -> None:
+    script = Script([(0, "COMPLETED")])
+    with pytest.raises(ValidationError) as caught:
+        run(script, timeout="10", poll_interval=True, max_poll_interval=float("nan"))
+    assert {problem.path for problem in caught.value.errors} == {
+        "timeout",
+        "poll_interval",
+        "max_poll_interval",
+    }
+    assert "str" in str(caught.value)  # says what was given
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"timeout": 600},
+        {"timeout": 600.5, "poll_interval": 1, "max_poll_interval": 1},
+        {"timeout": fractions.Fraction(1201, 2)},
+        {"timeout": 0},
+        {"timeout": float("inf")},  # no deadline at all
+    ],
+)
+def test_numbers_of_every_kind_are_accepted(kwargs: dict[str, Any]) -> None:
+    script = Script([(0, "INPROGRESS"), (60, "COMPLETED")])
+    try:
+        job = run(script, **kwargs)
+    except WaitTimeoutError:
+        assert kwargs["timeout"] < 60
+    else:
+        assert job.optimization_job_status == "COMPLETED"
+
+
+def test_an_infinite_timeout_waits_past_the_jobs_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # timeout=None gives up at the job's own limit plus a margin; inf never gives up.
+    end = 86400 * 3
+    script = Script([(0, "INPROGRESS"), (end, "COMPLETED")])
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    job = run(script, timeout=float("inf"), progress=True, max_poll_interval=3600)
+    assert job.optimization_job_status == "COMPLETED"
+    assert script.now >= end
+    assert "no deadline" in tty.getvalue()
+
+
+def test_a_clock_without_a_sleep_is_refused() -> None:
+    # The real sleep does not move a fake clock: such a wait would poll forever.
+    script = Script([(0, "INPROGRESS")])
+    with pytest.raises(ValidationError) as caught:
+        wait_for_job(script.describe, NAME, clock=script.clock, timeout=60, progress=False)
+    (problem,) = caught.value.errors
+    assert problem.path == "clock"
+    assert "sleep" in problem.message
+    assert script.calls == []
+
+
+def test_a_sleep_without_a_clock_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script([(0, "INPROGRESS"), (60, "COMPLETED")])
+    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    job = wait_for_job(script.describe, NAME, sleep=script.sleep, progress=False)
+    assert job.optimization_job_status == "COMPLETED"
+
+
+def test_client_wait_checks_its_arguments_before_any_call() -> None:
+    from optjob_sdk import OptimizationJobClient
+    from optjob_sdk.testing import FakeOptimizationService
+
+    service = FakeOptimizationService()
+    client = OptimizationJobClient(service.client())
+    with pytest.raises(ValidationError, match="timeout"):
+        client.wait("some-job", timeout="600", sleep=service.advance, clock=service.monotonic)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="clock"):
+        client.wait("some-job", clock=service.monotonic)
+    assert service.calls() == 0
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.fractions(),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(timeout=_ANYTHING, poll_interval=_ANYTHING, max_poll_interval=_ANYTHING)
+def test_wait_arguments_are_floats_or_a_validation_error(
+    timeout: Any, poll_interval: Any, max_poll_interval: Any
+) -> None:
+    problems: tuple[Any, ...] = ()
+    checked: Any = None
+    try:
+        checked = waiting.check_wait_arguments(
+            timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval
+        )
+    except ValidationError as error:
+        problems = error.errors
+    if checked is None:
+        assert problems
+        assert {problem.path for problem in problems} <= {
+            "timeout",
+            "poll_interval",
+            "max_poll_interval",
+        }
+        return
+    deadline, low, high = checked
+    assert deadline is None or (type(deadline) is float and deadline >= 0)
+    assert type(low) is float
+    assert type(high) is float
+    assert 0 < low <= high < float("inf")
+
+
+# -- a job deleted and re-created under the same name, between two polls ------------------
+
+
+def recreated(status: str, *, since: float) -> Any:
+    """A timeline entry: a new job of the same name, created at ``since``, now ``status``."""
+
+    def describe(now: float) -> DescribeOptimizationJobResponse:
+        job = description(status, at=now)
+        return attrs.evolve(
+            job,
+            optimization_job_arn=job.optimization_job_arn + "-2",
+            creation_time=job.creation_time + timedelta(seconds=since),
+        )
+
+    return describe
+
+
+def test_a_job_recreated_mid_wait_is_followed_with_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.INFO, logger="optjob_sdk")
+    script = Script(
+        [
+            (0, "INPROGRESS"),
+            (300, recreated("STARTING", since=300)),
+            (400, recreated("INPROGRESS", since=300)),
+            (1200, recreated("COMPLETED", since=300)),
+        ]
+    )
+    seen: list[tuple[str, str]] = []
+
+    def on_update(job: DescribeOptimizationJobResponse) -> None:
+        seen.append((job.optimization_job_arn[-2:], str(job.optimization_job_status)))
+
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    job = run(script, on_update=on_update, progress=True)
+    assert job.optimization_job_arn.endswith("-2")  # the new job's end
+    assert job.optimization_job_status == "COMPLETED"
+    # The callback sees the switch: the new job's first description, then its changes.
+    assert [status for _, status in seen] == ["INPROGRESS", "STARTING", "INPROGRESS", "COMPLETED"]
+    assert [arn == "-2" for arn, _ in seen] == [False, True, True, True]
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    message = warning.getMessage()
+    assert "re-created" in message
+    assert NAME in message
+    assert job.optimization_job_arn in message  # the new ARN, to tell the jobs apart
+    # The display says so for the rest of the wait.
+    last_line = tty.getvalue().rstrip("\n").split("\n")[-1]
+    assert "(re-created)" in last_line
+    assert "COMPLETED" in last_line
+
+
+def test_a_recreated_job_in_the_same_status_is_still_noticed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    script = Script(
+        [
+            (0, "INPROGRESS"),
+            (300, recreated("INPROGRESS", since=290)),
+            (900, recreated("COMPLETED", since=290)),
+        ]
+    )
+    seen: list[str] = []
+    job = run(script, on_update=lambda job: seen.append(job.optimization_job_arn))
+    assert job.optimization_job_arn.endswith("-2")
+    assert len(seen) == 3  # the old job, the new one (same status), its end
+    assert seen[0] != seen[1] == seen[2]
+    assert any(
+        r.levelno == logging.WARNING and "re-created" in r.getMessage() for r in caplog.records
+    )
+
+
+def test_a_recreated_job_brings_its_own_bound() -> None:
+    # timeout=None: the wait is bounded by the job it follows, from when it appeared.
+    switch = 10_000.0
+    script = Script([(0, "INPROGRESS"), (switch, recreated("INPROGRESS", since=switch))])
+    with pytest.raises(WaitTimeoutError):
+        run(script, max_poll_interval=600)
+    # describe-completed.json's StoppingCondition, from the new job's creation (its time
+    # spent is LastModifiedTime - CreationTime, as for any job).
+    assert script.now == pytest.approx(switch + 7200 + 7200 + TIMEOUT_MARGIN)
+
+
+def test_an_explicit_timeout_stays_a_deadline_across_a_recreation() -> None:
+    script = Script([(0, "INPROGRESS"), (300, recreated("INPROGRESS", since=300))])
+    with pytest.raises(WaitTimeoutError):
+        run(script, timeout=900)
+    assert script.now == pytest.approx(900)

@@ -3,12 +3,14 @@
 ::
 
     optjob demo                                   the whole life of a job, on the emulator
+    optjob validate --file job.json               check a request file; send nothing
     optjob create --file job.json [--wait]        start a job (the --cli-input-json shape)
     optjob describe NAME
     optjob list [--status S] [--name-contains X] [--sort-by F] [--sort-order O] [--max-items N]
     optjob wait NAME [--timeout S] [--poll-interval S]
     optjob stop NAME | optjob delete NAME
     optjob emulator [--port P]                    serve the emulator on 127.0.0.1
+    optjob --version
 
 Global options (``--region``, ``--profile``, ``--endpoint-url``, ``--debug``) go before the
 command; ``--output json|table`` after it. Exit status: 0 done (COMPLETED), 1 FAILED,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
+import shlex
 import sys
 import time
 import traceback
@@ -44,6 +46,10 @@ if TYPE_CHECKING:
 __all__ = ["ClientOptions", "build_parser", "default_client_factory", "main"]
 
 
+#: The distribution whose version ``optjob --version`` prints.
+_DISTRIBUTION: Final = "optjob-sdk"
+
+
 @dataclass(frozen=True)
 class ClientOptions:
     """What the global options say about the client to build."""
@@ -54,6 +60,33 @@ class ClientOptions:
 
 
 ClientFactory = Callable[[ClientOptions], "OptimizationJobClient"]
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked for
+    (importlib.metadata reads the installed files; ``optjob list`` need not pay for it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=kwargs.get("help")
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version(_DISTRIBUTION)
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            text = "(version unknown: optjob-sdk is not installed)"
+        sys.stdout.write(f"{PROG} {text}\n")
+        sys.stdout.flush()
+        parser.exit(EXIT_OK)
 
 
 class _UsageError(Exception):
@@ -79,6 +112,28 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _interval(text: str) -> float:
+    # Seconds between polls: positive and finite (an infinite pause is no poll at all).
+    value = _positive_float(text)
+    if math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, got {text}")
+    return value
+
+
+def _speed(text: str) -> float:
+    # Emulated seconds per real second: 1 is real time; inf, no real pauses at all. Below
+    # 1 the ~21-minute demo job would take hours (and 1e-300 days past the end of time).
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 1:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 1 (1 is real time, inf no pauses at all), got {text}"
+        )
     return value
 
 
@@ -181,9 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Amazon SageMaker AI inference-optimization jobs from the command line.",
         epilog=(
             "exit status: 0 done/COMPLETED, 1 FAILED, 2 usage, validation or configuration "
-            "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error. "
+            "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error, "
+            "130 interrupted. "
             "Start with `optjob demo` (no AWS account needed)."
         ),
+    )
+    parser.add_argument(
+        "--version", action=_Version, help="print the installed optjob-sdk version and exit"
     )
     _add_globals(parser, hidden=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -203,9 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--speed",
-        type=_positive_float,
+        type=_speed,
         default=None,
-        help="emulated seconds per real second (default: 600)",
+        help="emulated seconds per real second, at least 1 (real time); inf: no pauses "
+        "(default: 600)",
     )
     _add_output(demo)
 
@@ -221,15 +281,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--wait", action="store_true", help="then wait for the job to end")
     _add_wait_options(create)
+    _add_show_secrets(create)
     _add_output(create)
+
+    validate = command(
+        "validate",
+        "check a request file completely; send nothing",
+        "Check a CreateOptimizationJob request file exactly as `optjob create --file` "
+        "reads it (JSON or YAML, the AWS CLI's --cli-input-json shape): every problem is "
+        "reported, with exit status 2; exit status 0 when create would send it. Nothing is "
+        "sent and no AWS configuration is needed.",
+    )
+    validate.add_argument(
+        "--file", "-f", required=True, metavar="PATH", help="job.json, job.yaml, or - for stdin"
+    )
+    _add_output(validate)
 
     describe = command("describe", "show an optimization job")
     describe.add_argument("name", metavar="NAME")
-    describe.add_argument(
-        "--show-secrets",
-        action="store_true",
-        help="show environment values (masked by default, except OPTION_* settings)",
-    )
+    _add_show_secrets(describe)
     _add_output(describe)
 
     listing = command("list", "list optimization jobs (newest first)")
@@ -270,10 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
         "wait",
         "wait for an optimization job to end",
         "Poll the job until it ends; exit status 0 COMPLETED, 1 FAILED, 3 STOPPED, 4 timed "
-        "out. Progress shows on stderr in a terminal.",
+        "out, 5 the service never answered (the message names the endpoint and the error). "
+        "Progress shows on stderr in a terminal. Ctrl-C stops the waiting, not the job "
+        "(exit 130, with the command that stops it).",
     )
     wait.add_argument("name", metavar="NAME")
     _add_wait_options(wait)
+    _add_show_secrets(wait)
     _add_output(wait)
 
     stop = command("stop", "stop an optimization job (it goes STOPPING, then STOPPED)")
@@ -295,24 +368,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_show_secrets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="show environment values in the job printed (masked as *** by default, "
+        "except the OPTION_* settings)",
+    )
+
+
 def _add_wait_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=_non_negative_float,
         metavar="S",
-        help="give up after S seconds (exit 4; the job keeps running). Default: the "
-        "job's own MaxRuntimeInSeconds plus a margin",
+        help="give up after S seconds (exit 4; the job keeps running); inf: never. Default: "
+        "the job's own MaxRuntimeInSeconds plus a margin",
     )
     parser.add_argument(
         "--poll-interval",
-        type=_positive_float,
+        type=_interval,
         default=30.0,
         metavar="S",
         help="at least S seconds between polls (default 30)",
     )
     parser.add_argument(
         "--max-poll-interval",
-        type=_positive_float,
+        type=_interval,
         metavar="S",
         help="the spacing between polls grows up to S seconds (default 120, or the "
         "poll interval if longer)",
@@ -352,14 +434,26 @@ class _Context:
             self._client = self.client_factory(options)
         return self._client
 
-    def print(self, text: str) -> None:
-        self.out.write(text + "\n")
+    def print(self, text: str, *, ascii_text: Callable[[], str] | None = None) -> None:
+        """``text`` and a line break on stdout. Where stdout cannot encode it (an ASCII
+        locale), ``ascii_text()`` instead, or ``text`` with backslash escapes: shown
+        escaped rather than failing."""
+        try:
+            self.out.write(text + "\n")
+        except UnicodeEncodeError:  # raised before anything is written
+            encoding = getattr(self.out, "encoding", None) or "ascii"
+            safe = (
+                ascii_text()
+                if ascii_text is not None
+                else text.encode(encoding, "backslashreplace").decode(encoding)
+            )
+            self.out.write(safe + "\n")
         self.out.flush()
 
     def print_json(self, data: Any) -> None:
         from optjob_sdk.cli._output import dumps
 
-        self.print(dumps(data))
+        self.print(dumps(data), ascii_text=lambda: dumps(data, ascii_only=True))
 
 
 def main(
@@ -389,12 +483,17 @@ def main(
         return EXIT_USAGE
     debug: bool = args.debug
     context = _Context(args, client_factory or default_client_factory, sleep, clock)
+    # The SDK's log records on stderr, one line each: warnings (a job re-created under
+    # the name being waited for...) always, everything with --debug.
     handler = logging.StreamHandler(sys.stderr)
     logger = logging.getLogger("optjob_sdk")
     if debug:
         handler.setFormatter(logging.Formatter("optjob: %(levelname)s %(message)s"))
-        logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
+    else:
+        handler.setFormatter(logging.Formatter("optjob: warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
@@ -411,8 +510,8 @@ def main(
             traceback.print_exc(file=sys.stderr)
         return _report(error)
     finally:
+        logger.removeHandler(handler)
         if debug:
-            logger.removeHandler(handler)
             logger.setLevel(logging.NOTSET)
 
 
@@ -433,8 +532,12 @@ def _report(error: Exception) -> int:
         count = len(error.errors)
         head = str(error).splitlines()[0].rstrip(":") if str(error) else "invalid request"
         _error_line(f"error: {head} (nothing was sent){':' if count else ''}")
-        for problem in error.errors:
+        # As many as the error's own message shows: a broken file can hold a million.
+        shown = error.errors[: error.SHOWN]
+        for problem in shown:
             sys.stderr.write(f"  - {one_line(str(problem))}\n")
+        if error.total > len(shown):
+            sys.stderr.write(f"  ... and {error.total - len(shown):,} more\n")
         return EXIT_USAGE
     from optjob_sdk.cli._files import FileProblem
 
@@ -457,7 +560,11 @@ def _report(error: Exception) -> int:
         _error_line(one_line(str(error)))
         return EXIT_STOPPED
     if isinstance(error, WaitTimeoutError):
-        _error_line(one_line(str(error)))
+        text = str(error)
+        if isinstance(error.__cause__, ServiceError):
+            # The job was seen, then the service stopped answering: say what went wrong.
+            text += f" The last poll failed: {error.__cause__}"
+        _error_line(one_line(text))
         return EXIT_TIMEOUT
     if isinstance(error, (ServiceError, OptjobError)):
         _error_line(f"error: {one_line(str(error))}")
@@ -532,9 +639,19 @@ def _cmd_create(context: _Context) -> int:
     from optjob_sdk.cli._output import jsonable, key_value_table
 
     request = load_request(context.args.file)  # every problem, before any client exists
+    if context.args.wait:
+        _wait_intervals(context.args)  # a mistake there is reported before the job exists
     client = context.client()
-    created = client.create(request)
     name = request.optimization_job_name
+    try:
+        created = client.create(request)
+    except KeyboardInterrupt:
+        # The request may have reached the service: say how to find out.
+        _error_line(
+            f"interrupted: optimization job {one_line(name)} may or may not have been "
+            f"created; to find out: {_command(context.args, 'describe', name)}"
+        )
+        return EXIT_INTERRUPTED
     if not context.args.wait:
         if context.json:
             context.print_json(jsonable(created))
@@ -549,8 +666,29 @@ def _cmd_create(context: _Context) -> int:
             )
         return EXIT_OK
     if not context.json:
-        context.print(f"created {created.optimization_job_arn}; waiting for it to end")
+        from optjob_sdk.cli._text import printable
+
+        context.print(f"created {printable(created.optimization_job_arn)}; waiting for it to end")
     return _wait_and_report(context, name)
+
+
+def _cmd_validate(context: _Context) -> int:
+    from optjob_sdk.cli._files import load_request
+    from optjob_sdk.cli._text import printable
+
+    path: str = context.args.file
+    # The loader create uses: every problem at once (exit 2 through _report); no client.
+    request = load_request(path)
+    name = request.optimization_job_name
+    if context.json:
+        context.print_json({"Valid": True, "File": path, "OptimizationJobName": name})
+    else:
+        label = "standard input" if path == "-" else path
+        context.print(
+            f"OK: {printable(label)}: optimization job {printable(name)} passes every "
+            "check (nothing was sent)"
+        )
+    return EXIT_OK
 
 
 def _cmd_describe(context: _Context) -> int:
@@ -591,23 +729,30 @@ def _cmd_wait(context: _Context) -> int:
     return _wait_and_report(context, context.args.name)
 
 
-def _wait_and_report(context: _Context, name: str) -> int:
-    from optjob_sdk.cli._output import jsonable, key_value_table, outcome_rows
-
-    args = context.args
+def _wait_intervals(args: argparse.Namespace) -> tuple[float, float]:
+    """``--poll-interval`` and ``--max-poll-interval`` (default: 120 s, or the poll
+    interval if longer), checked against each other."""
     poll: float = args.poll_interval
     longest: float | None = args.max_poll_interval
     if longest is not None and longest < poll:
         raise _UsageError(
             f"--max-poll-interval ({longest:g}) must be at least --poll-interval ({poll:g})"
         )
+    return poll, longest if longest is not None else max(poll, 120.0)
+
+
+def _wait_and_report(context: _Context, name: str) -> int:
+    from optjob_sdk.cli._output import jsonable, key_value_table, outcome_rows
+
+    args = context.args
+    poll, longest = _wait_intervals(args)
     final: DescribeOptimizationJobResponse | None
     try:
         final = context.client().wait(
             name,
             timeout=args.timeout,
             poll_interval=poll,
-            max_poll_interval=longest if longest is not None else max(poll, 120.0),
+            max_poll_interval=longest,
             progress=None,  # the waiter's display, when stderr is a terminal
             sleep=context.sleep,
             clock=context.clock,
@@ -617,16 +762,38 @@ def _wait_and_report(context: _Context, name: str) -> int:
         final, error = ended.job, ended
     except WaitTimeoutError as timed_out:
         final, error = timed_out.last_job, timed_out
+    except KeyboardInterrupt:
+        # Waiting is only watching: the job goes on (and bills) on the service.
+        _error_line(
+            f"interrupted: optimization job {one_line(name)} keeps running on the service; "
+            f"to stop it: {_command(args, 'stop', name)}"
+        )
+        return EXIT_INTERRUPTED
     # The last description goes to stdout whatever the outcome; the verdict, if not
     # COMPLETED, to stderr as one line, with its exit status.
     if final is not None:
         if context.json:
-            context.print_json(jsonable(final))
+            context.print_json(jsonable(final, show_secrets=args.show_secrets))
         else:
             context.print(key_value_table(outcome_rows(final)))
     if error is not None:
         raise error
     return EXIT_OK
+
+
+def _command(args: argparse.Namespace, command: str, name: str) -> str:
+    """The ``optjob COMMAND NAME`` command line, with the global options given to this one
+    (the environment's AWS settings apply to it as they did here), quoted for a shell."""
+    words = [PROG]
+    for option, value in (
+        ("--region", args.region),
+        ("--profile", args.profile),
+        ("--endpoint-url", args.endpoint_url),
+    ):
+        if value is not None:
+            words += [option, value]
+    words += [command, name]
+    return one_line(" ".join(shlex.quote(word) for word in words))
 
 
 def _cmd_stop(context: _Context) -> int:
@@ -652,6 +819,7 @@ def _cmd_delete(context: _Context) -> int:
 _COMMANDS: Final[dict[str, Callable[[_Context], int]]] = {
     "demo": _cmd_demo,
     "create": _cmd_create,
+    "validate": _cmd_validate,
     "describe": _cmd_describe,
     "list": _cmd_list,
     "wait": _cmd_wait,

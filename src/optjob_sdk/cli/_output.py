@@ -8,6 +8,7 @@ configuration knobs, exactly as the models' ``repr`` does. ``show_secrets`` turn
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from enum import Enum
@@ -99,9 +100,19 @@ def jsonable(
     return value
 
 
-def dumps(data: Any) -> str:
-    """The JSON text printed with ``--output json`` (already JSON-ready data)."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+#: A lone surrogate (U+D800-U+DFFF): a str can hold one (a service answer's ``"\\ud800"``
+#: escape decodes to it), UTF-8 cannot encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(data: Any, *, ascii_only: bool = False) -> str:
+    """The JSON text printed with ``--output json`` (already JSON-ready data).
+
+    Non-ASCII text is written as is (``ascii_only``: as ``\\u`` escapes, for a stream
+    that cannot encode it), except lone surrogates, always escaped (``\\ud800``): valid
+    JSON that reads back as the same string, where writing them raw would fail."""
+    text = json.dumps(data, indent=2, ensure_ascii=ascii_only)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 # -- tables ----------------------------------------------------------------------------------
