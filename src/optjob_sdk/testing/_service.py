@@ -385,15 +385,21 @@ class FakeOptimizationService:
         client: SageMakerClient = in_process_client(self, **kwargs)
         return client
 
-    def serve(self, port: int = 0) -> AbstractContextManager[str]:
+    def serve(
+        self, port: int = 0, *, timeout: float = 15.0, max_connections: int = 64
+    ) -> AbstractContextManager[str]:
         """Serve this service over HTTP on 127.0.0.1 (a context manager yielding the URL).
+
+        ``timeout``: seconds a connection may idle (or a request take to arrive) before it
+        is closed; ``max_connections``: connections served at once, one more is answered
+        503 ServiceUnavailable. Bodies over 8 MiB are answered 413.
 
         >>> with FakeOptimizationService().serve() as url:   # doctest: +SKIP
         ...     boto3.client("sagemaker", endpoint_url=url, ...)
         """
         from optjob_sdk.testing._transport import serve
 
-        return serve(self, port)
+        return serve(self, port, timeout=timeout, max_connections=max_connections)
 
     # -- the protocol ----------------------------------------------------------------------
 
@@ -638,9 +644,13 @@ def _headers(request_id: str) -> dict[str, str]:
     return {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id}
 
 
-def _error(status: int, code: str, message: str, request_id: str) -> Answer:
+def error_answer(status: int, code: str, message: str, request_id: str) -> Answer:
+    """An error in the AWS JSON 1.1 shape: ``{"__type": code, "message": message}``."""
     body = json.dumps({"__type": code, "message": message}).encode()
     return Answer(status, _headers(request_id), body)
+
+
+_error = error_answer
 
 
 def _matches(job: _Job, params: dict[str, Any]) -> bool:
