@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from optjob_sdk.testing._validation import InputError, validate_input
+from optjob_sdk.testing._validation import InputError, fits, validate_input
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -372,6 +372,20 @@ class FakeOptimizationService:
         with self._lock:
             return list(self._jobs)
 
+    def load_scenario(self, source: Any) -> None:
+        """Set up outcomes, durations and faults from a scenario: a path to a JSON file (YAML
+        for ``.yaml``/``.yml``, with PyYAML) or a mapping of the same shape.
+
+        Raises :class:`~optjob_sdk.testing.ScenarioError` (a ``ValueError`` with a one-line
+        message naming the place) when the scenario is wrong; nothing is applied then.
+
+        >>> service = FakeOptimizationService()
+        >>> service.load_scenario({"jobs": [{"name": "bad-*", "outcome": "FAILED"}]})
+        """
+        from optjob_sdk.testing._scenario import load_scenario
+
+        load_scenario(source).apply(self)
+
     # -- transports ------------------------------------------------------------------------
 
     def client(self, **kwargs: Any) -> SageMakerClient:
@@ -718,6 +732,17 @@ def _spoil(kind: str, answer: Answer) -> Answer:
         return answer
     target["CreationTime"] = "garbage" if kind == "garbage_timestamp" else 1e20
     return Answer(answer.status, answer.headers, json.dumps(data).encode())
+
+
+def is_job_name_or_pattern(text: str) -> bool:
+    """Whether ``text`` is a valid job name (by botocore's model) or a glob pattern made of
+    job-name characters and ``*?[]!``."""
+    if _GLOB & set(text):
+        return 0 < len(text) <= 256 and all(
+            char.isascii() and (char.isalnum() or char in "-*?[]!") for char in text
+        )
+    shape = _operation_model("CreateOptimizationJob").input_shape.members["OptimizationJobName"]
+    return fits(shape, text)
 
 
 @functools.cache
