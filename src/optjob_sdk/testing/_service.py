@@ -29,7 +29,15 @@ from optjob_sdk.testing._validation import InputError, fits, validate_input
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-__all__ = ["FAULT_KINDS", "Answer", "Durations", "FakeOptimizationService", "Fault"]
+__all__ = [
+    "FAULT_KINDS",
+    "Answer",
+    "Durations",
+    "FakeOptimizationService",
+    "Fault",
+    "error_answer",
+    "is_job_name_or_pattern",
+]
 
 _log = logging.getLogger("optjob_sdk.testing")
 
@@ -227,7 +235,6 @@ class FakeOptimizationService:
             raise ValueError(f"not an account ID (12 digits): {account_id!r}")
         start = start_time if start_time is not None else datetime.now(timezone.utc)
         self.region = region
-        self.partition, self.dns_suffix = _partition(region)
         self.account_id = account_id
         self.durations = durations if durations is not None else Durations()
         self._base = start.timestamp()
@@ -246,6 +253,16 @@ class FakeOptimizationService:
         self._calls: Counter[str] = Counter()
         self.call_log: list[tuple[str, dict[str, Any]]] = []
         """Every call received, in order: (operation, request parameters)."""
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of :attr:`region` (``aws``, ``aws-cn``, ...)."""
+        return _partition(self.region)[0]
+
+    @property
+    def dns_suffix(self) -> str:
+        """The DNS suffix of :attr:`region`'s partition (``amazonaws.com``, ...)."""
+        return _partition(self.region)[1]
 
     # -- the clock ----------------------------------------------------------------------
 
@@ -431,7 +448,7 @@ class FakeOptimizationService:
             raise
         except Exception as error:
             _log.exception("the emulator failed to answer %s", target[:100])
-            return _error(
+            return error_answer(
                 500, "InternalFailure", f"The emulator failed: {type(error).__name__}", request_id
             )
 
@@ -448,11 +465,13 @@ class FakeOptimizationService:
             if fault.kind == "drop":
                 raise _Dropped
             if fault.kind == "throttle":
-                return _error(400, "ThrottlingException", "Rate exceeded", request_id)
+                return error_answer(400, "ThrottlingException", "Rate exceeded", request_id)
             if fault.kind == "server_error":
-                return _error(500, "InternalFailure", "An internal error occurred.", request_id)
+                return error_answer(
+                    500, "InternalFailure", "An internal error occurred.", request_id
+                )
             if fault.kind == "unavailable":
-                return _error(503, "ServiceUnavailable", "Service unavailable.", request_id)
+                return error_answer(503, "ServiceUnavailable", "Service unavailable.", request_id)
         answer = self._answer(prefix, operation, body, request_id)
         for fault in fired:
             answer = _spoil(fault.kind, answer)
@@ -461,16 +480,16 @@ class FakeOptimizationService:
     def _answer(self, prefix: str, operation: str, body: bytes, request_id: str) -> Answer:
         if prefix != "SageMaker" or operation not in OPERATIONS:
             shown = f"{prefix}.{operation}"[:100]
-            return _error(
+            return error_answer(
                 400, "UnknownOperationException", f"Unknown operation {shown}", request_id
             )
         try:
             decoded: Any = json.loads(body or b"{}")
         except (ValueError, RecursionError):
             # RecursionError: a body nested deeper than the parser goes (a "[[[[..." attack).
-            return _error(400, "SerializationException", "Malformed JSON body", request_id)
+            return error_answer(400, "SerializationException", "Malformed JSON body", request_id)
         if not isinstance(decoded, dict):
-            return _error(400, "SerializationException", "Expected a JSON object", request_id)
+            return error_answer(400, "SerializationException", "Expected a JSON object", request_id)
         params = cast("dict[str, Any]", decoded)
         with self._lock:
             self.call_log.append((operation, params))
@@ -478,9 +497,9 @@ class FakeOptimizationService:
                 validate_input(_operation_model(operation).input_shape, params)
                 result = getattr(self, f"_op_{operation}")(params)
             except InputError as error:
-                return _error(400, "ValidationException", str(error), request_id)
+                return error_answer(400, "ValidationException", str(error), request_id)
             except _ServiceFault as error:
-                return _error(400, error.code, error.message, request_id)
+                return error_answer(400, error.code, error.message, request_id)
         return Answer(200, _headers(request_id), json.dumps(result).encode())
 
     # -- the operations ----------------------------------------------------------------------
@@ -662,9 +681,6 @@ def error_answer(status: int, code: str, message: str, request_id: str) -> Answe
     """An error in the AWS JSON 1.1 shape: ``{"__type": code, "message": message}``."""
     body = json.dumps({"__type": code, "message": message}).encode()
     return Answer(status, _headers(request_id), body)
-
-
-_error = error_answer
 
 
 def _matches(job: _Job, params: dict[str, Any]) -> bool:
