@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boto3_support import http_client
 from optjob_sdk.testing import FakeOptimizationService
@@ -210,3 +212,67 @@ def test_other_methods_and_garbage_get_json_errors(url: str) -> None:
 def test_unknown_target_is_answered(url: str) -> None:
     is_error(post(url, b"{}", target="x" * 5000), 400, "UnknownOperationException")
     is_error(post(url, b"{}", target=""), 400, "UnknownOperationException")
+
+
+# -- any input at all ------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _inputs() -> dict[str, list[str]]:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    return {
+        name: list(model.operation_model(name).input_shape.members)
+        for name in (
+            "CreateOptimizationJob",
+            "DescribeOptimizationJob",
+            "ListOptimizationJobs",
+            "StopOptimizationJob",
+            "DeleteOptimizationJob",
+        )
+    }
+
+
+INPUT_MEMBERS = _inputs()
+PARAMS = st.sampled_from(sorted(INPUT_MEMBERS)).flatmap(
+    lambda operation: st.tuples(
+        st.just(operation),
+        st.dictionaries(
+            st.sampled_from([*INPUT_MEMBERS[operation], "Unknown"]), JSON_VALUES, max_size=6
+        ),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(call=PARAMS)
+def test_any_json_request_gets_a_service_answer(call: tuple[str, dict[str, Any]]) -> None:
+    """Whatever the members hold, the answer is the service's (200 or a 4xx in the error
+    shape), never the emulator's own failure (500) or an exception."""
+    operation, params = call
+    service = FakeOptimizationService()
+    answer = service.handle(f"SageMaker.{operation}", json.dumps(params).encode())
+    body = json.loads(answer.body)
+    assert answer.status in (200, 400), body
+    if answer.status == 400:
+        assert set(body) == {"__type", "message"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=200) | JSON_VALUES.map(lambda v: json.dumps(v).encode()))
+def test_any_body_gets_an_answer(body: bytes) -> None:
+    answer = FakeOptimizationService().handle(LIST, body)
+    assert answer.status in (200, 400)
+    json.loads(answer.body)

@@ -248,3 +248,16 @@ def test_pages_hold_every_preexisting_job_once_in_order(
     assert token is None, "paging did not end"
     assert len(seen) == len(set(seen)), f"a job came twice: {seen}"
     assert [name for name in seen if name in existed] == expected
+
+
+def test_null_members_are_not_set() -> None:
+    # Found by the any-request property (test_http.py): MaxResults null was a crash.
+    service = FakeOptimizationService(start_time=START)
+    create(service, "job-1")
+    assert listed(service, MaxResults=None, SortBy=None, NextToken=None) == ["job-1"]
+    status, body = call(
+        service, "CreateOptimizationJob", {**request("job-2"), "OptimizationEnvironment": None}
+    )
+    assert status == 200, body
+    _, job = call(service, "DescribeOptimizationJob", {"OptimizationJobName": "job-2"})
+    assert None not in job.values()

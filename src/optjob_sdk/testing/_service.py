@@ -490,9 +490,11 @@ class FakeOptimizationService:
             return error_answer(400, "SerializationException", "Malformed JSON body", request_id)
         if not isinstance(decoded, dict):
             return error_answer(400, "SerializationException", "Expected a JSON object", request_id)
-        params = cast("dict[str, Any]", decoded)
+        sent = cast("dict[str, Any]", decoded)
+        # null is "not set", as the service reads JSON: the operations never see it.
+        params: dict[str, Any] = _without_nulls(sent)
         with self._lock:
-            self.call_log.append((operation, params))
+            self.call_log.append((operation, sent))
             try:
                 validate_input(_operation_model(operation).input_shape, params)
                 result = getattr(self, f"_op_{operation}")(params)
@@ -721,6 +723,24 @@ _FILTERS: Final = (
     "NameContains",
     "StatusEquals",
 )
+
+
+def _without_nulls(value: object, depth: int = 0) -> Any:
+    """``value`` with null members of objects left out, as deep as any input shape goes
+    (deeper values are members no shape has, which nothing reads)."""
+    if depth > 20:
+        return value
+    if isinstance(value, dict):
+        members = cast("dict[str, Any]", value)
+        return {
+            key: _without_nulls(item, depth + 1)
+            for key, item in members.items()
+            if item is not None
+        }
+    if isinstance(value, list):
+        items = cast("list[object]", value)
+        return [_without_nulls(item, depth + 1) for item in items]
+    return value
 
 
 def _query(params: dict[str, Any], sort_by: str, descending: bool) -> str:
