@@ -276,3 +276,25 @@ def test_any_body_gets_an_answer(body: bytes) -> None:
     answer = FakeOptimizationService().handle(LIST, body)
     assert answer.status in (200, 400)
     json.loads(answer.body)
+
+
+HEADER_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(length=HEADER_TEXT | st.integers(0, 10**30).map(str), body=st.binary(max_size=40))
+def test_any_content_length_gets_an_answer(length: str, body: bytes) -> None:
+    """Whatever the Content-Length says (and whatever follows), an answer in the error shape
+    comes within the socket timeout; the server never hangs."""
+    service = FakeOptimizationService()
+    with service.serve(timeout=0.2) as url:
+        data = head("X")[: -len(b"X\r\n\r\n")] + length.encode("latin-1") + b"\r\n\r\n" + body
+        status, headers, answer = raw(url, data)
+        assert headers["Content-Type"] == "application/x-amz-json-1.1"
+        assert status in (200, 400, 413), answer
+        if status != 200:
+            assert set(answer) == {"__type", "message"}
+        still_serves(url)
