@@ -448,14 +448,15 @@ def test_list_table(cli: Cli, service: FakeOptimizationService) -> None:
     assert result.code == EXIT_OK
     lines = result.out.splitlines()
     assert lines[0].split() == ["NAME", "STATUS", "INSTANCE", "TYPE", "OPTIMIZATIONS", "CREATED"]
+    # oldest first: the service's default order
     assert [line.split()[0] for line in lines[1:]] == [
-        "llama2-70b-neuron",
-        "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
+        "llama3-70b-fp8-trtllm",
+        "llama2-70b-neuron",
     ]
     assert "Quantization, Compilation" in lines[2]
-    assert lines[1].split()[1:4] == ["STARTING", "ml.inf2.48xlarge", "Compilation"]
-    assert lines[3].split()[1:3] == ["INPROGRESS", "ml.g5.12xlarge"]
+    assert lines[3].split()[1:4] == ["STARTING", "ml.inf2.48xlarge", "Compilation"]
+    assert lines[1].split()[1:3] == ["INPROGRESS", "ml.g5.12xlarge"]
     # aligned: every column starts at the same offset on every line
     status_at = lines[0].index("STATUS")
     assert all(line[status_at - 2 : status_at] == "  " for line in lines)
@@ -468,7 +469,7 @@ def test_list_json(cli: Cli, service: FakeOptimizationService) -> None:
     assert result.code == EXIT_OK
     summaries = result.json()["OptimizationJobSummaries"]
     assert len(summaries) == 3
-    first = summaries[-1]
+    first = summaries[0]  # oldest first: the service's default order
     assert first["OptimizationJobName"] == "llama3-8b-awq-2026-11-24"
     assert first["OptimizationJobStatus"] == "INPROGRESS"
     assert first["OptimizationTypes"] == ["Quantization"]
@@ -487,18 +488,18 @@ def test_list_filters_sorting_and_max_items(
 
     assert names("--status", "inprogress") == ["llama3-8b-awq-2026-11-24"]
     assert names("--name-contains", "llama3") == [
-        "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
+        "llama3-70b-fp8-trtllm",
     ]
     assert names("--sort-by", "name", "--sort-order", "ascending") == [
         "llama2-70b-neuron",
         "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
     ]
-    assert names("--max-items", "2") == ["llama2-70b-neuron", "llama3-70b-fp8-trtllm"]
+    assert names("--max-items", "2") == ["llama3-8b-awq-2026-11-24", "llama3-70b-fp8-trtllm"]
     assert names("--optimization-contains", "Quantization") == [
-        "llama3-70b-fp8-trtllm",
         "llama3-8b-awq-2026-11-24",
+        "llama3-70b-fp8-trtllm",
     ]
     sent = service.call_log[-1][1]
     assert sent["OptimizationContains"] == "Quantization"

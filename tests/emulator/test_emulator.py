@@ -185,7 +185,9 @@ def test_paging_sorting_and_tokens(sm: Any, service: FakeOptimizationService) ->
         if not token:
             break
     assert seen == [f"job-{i}" for i in range(7)]
-    newest_first = sm.list_optimization_jobs()["OptimizationJobSummaries"]
+    oldest_first = sm.list_optimization_jobs()["OptimizationJobSummaries"]
+    assert [s["OptimizationJobName"] for s in oldest_first] == [f"job-{i}" for i in range(7)]
+    newest_first = sm.list_optimization_jobs(SortOrder="Descending")["OptimizationJobSummaries"]
     assert [s["OptimizationJobName"] for s in newest_first] == [
         f"job-{i}" for i in range(6, -1, -1)
     ]

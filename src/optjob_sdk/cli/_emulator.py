@@ -8,12 +8,16 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from optjob_sdk.cli._common import EXIT_OK, PROG
+from optjob_sdk.cli._common import EXIT_OK, EXIT_USAGE, PROG
+from optjob_sdk.cli._text import one_line
 
 if TYPE_CHECKING:
     from optjob_sdk.cli._main import _Context as Context
 
-__all__ = ["add_emulator_arguments", "run_emulator"]
+__all__ = ["DEFAULT_REGION", "add_emulator_arguments", "run_emulator"]
+
+#: The region in the emulator's ARNs when ``--region`` is not given.
+DEFAULT_REGION = "us-west-2"
 
 
 def add_emulator_arguments(
@@ -30,14 +34,44 @@ def add_emulator_arguments(
         default=1.0,
         help="emulated seconds per real second (default 1: a job takes ~21 minutes)",
     )
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="job outcomes, durations and faults to play, from a JSON (or YAML) file; "
+        "see docs/testing.md",
+    )
+    # --region is the global option (before or after the command); here it is the region
+    # in ARNs. A client signing for another region is answered all the same.
+    parser.epilog = (
+        f"--region R (before or after the command) sets the region in ARNs (default "
+        f"{DEFAULT_REGION}); requests signed for any region are answered."
+    )
+
+
+def _fail(context: Context, message: str) -> int:
+    context.err.write(f"{PROG}: error: {one_line(message)}\n")
+    context.err.flush()
+    return EXIT_USAGE
 
 
 def run_emulator(context: Context) -> int:
     """``optjob emulator``: serve the emulator on 127.0.0.1 until Ctrl-C."""
-    from optjob_sdk.testing import FakeOptimizationService, serve_forever
+    from optjob_sdk.testing import FakeOptimizationService, ScenarioError, serve_forever
 
     speed: float = context.args.speed
-    service = FakeOptimizationService(realtime=True, speed=speed)
+    region: str = context.args.region or DEFAULT_REGION
+    scenario: str | None = context.args.scenario
+    try:
+        service = FakeOptimizationService(realtime=True, speed=speed, region=region)
+    except ValueError as error:
+        return _fail(context, f"--region: {error}")
+    if scenario is not None:
+        try:
+            service.load_scenario(scenario)
+        except ScenarioError as error:
+            return _fail(context, f"--scenario: {error}")
+        except OSError as error:
+            return _fail(context, f"--scenario: cannot read {scenario}: {error.strerror or error}")
 
     def ready(url: str) -> None:
         if context.json:
@@ -51,7 +85,12 @@ def run_emulator(context: Context) -> int:
 
     # serve_forever takes Ctrl-C itself; this covers one that comes before it is serving.
     with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(service, context.args.port, ready=ready)
+        try:
+            serve_forever(service, context.args.port, ready=ready)
+        except OSError as error:
+            # The port is taken (or not ours to have): the user's to change, not a bug.
+            hint = " (choose another --port, or 0 for a free one)" if context.args.port else ""
+            return _fail(context, f"{error.strerror or error}{hint}")
     if not context.json:
         context.err.write("\nemulator stopped\n")
         context.err.flush()

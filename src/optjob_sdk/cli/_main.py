@@ -302,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show_secrets(describe)
     _add_output(describe)
 
-    listing = command("list", "list optimization jobs (newest first)")
+    listing = command("list", "list optimization jobs (oldest first, as the service sorts)")
     listing.add_argument(
         "--status",
         type=_canonical(_STATUSES),
@@ -331,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--sort-order",
         type=_canonical(("Ascending", "Descending")),
         metavar="ORDER",
-        help="Ascending or Descending (default)",
+        help="Ascending (default) or Descending",
     )
     listing.add_argument("--max-items", type=_positive_int, metavar="N", help="at most N jobs")
     _add_output(listing)

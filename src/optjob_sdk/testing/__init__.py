@@ -19,7 +19,15 @@ The pytest plugin gives a fresh service per test as the ``optjob_service`` fixtu
 
 from __future__ import annotations
 
-from optjob_sdk.testing._service import Durations, FakeOptimizationService, Fault
+from optjob_sdk.testing._scenario import ScenarioError
+from optjob_sdk.testing._service import FAULT_KINDS, Durations, FakeOptimizationService, Fault
 from optjob_sdk.testing._transport import serve_forever
 
-__all__ = ["Durations", "FakeOptimizationService", "Fault", "serve_forever"]
+__all__ = [
+    "FAULT_KINDS",
+    "Durations",
+    "FakeOptimizationService",
+    "Fault",
+    "ScenarioError",
+    "serve_forever",
+]

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fnmatch
+import functools
 import hashlib
+import hmac
 import json
+import logging
+import math
 import random
+import re
+import secrets
 import threading
 import time
 import uuid
@@ -17,12 +24,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from optjob_sdk.testing._validation import InputError, validate_input
+from optjob_sdk.testing._validation import InputError, fits, validate_input
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-__all__ = ["Answer", "Durations", "FakeOptimizationService", "Fault"]
+__all__ = [
+    "FAULT_KINDS",
+    "Answer",
+    "Durations",
+    "FakeOptimizationService",
+    "Fault",
+    "error_answer",
+    "is_job_name_or_pattern",
+]
+
+_log = logging.getLogger("optjob_sdk.testing")
 
 OPERATIONS: Final = (
     "CreateOptimizationJob",
@@ -38,8 +55,23 @@ _TECHNIQUES: Final = (
     ("ModelSpeculativeDecodingConfig", "SpeculativeDecoding"),
 )
 _DEFAULT_IMAGE: Final = (
-    "763104351884.dkr.ecr.{region}.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
+    "763104351884.dkr.ecr.{region}.{dns_suffix}/djl-inference:0.29.0-lmi11.0.0-cu124"
 )
+#: Fault kinds that answer in place of the operation (it is not applied).
+_BEFORE: Final = ("throttle", "server_error", "unavailable", "drop", "latency")
+#: Fault kinds that apply the operation, then spoil its answer.
+_AFTER: Final = (
+    "answer_lost",
+    "null_answer",
+    "list_answer",
+    "garbage_timestamp",
+    "huge_timestamp",
+)
+#: Every fault kind :meth:`FakeOptimizationService.inject` knows.
+FAULT_KINDS: Final = _BEFORE + _AFTER
+_OUTCOMES: Final = ("COMPLETED", "FAILED", "STOPPED")
+_REGION: Final = re.compile(r"[a-z]{2,}(-[a-z0-9]+)*-[0-9]+")
+_GLOB: Final = frozenset("*?[")
 _ACTIVE: Final = frozenset({"STARTING", "INPROGRESS"})
 _TERMINAL: Final = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 
@@ -75,7 +107,7 @@ class _Dropped(Exception):
 class Fault:
     """One fault rule for an operation (see :meth:`FakeOptimizationService.inject`)."""
 
-    kind: str  # "throttle", "server_error", "unavailable", "drop", "latency"
+    kind: str  # one of FAULT_KINDS
     remaining: int | None = None  # the next N calls; None: every call (subject to rate)
     rate: float = 1.0
     seconds: float = 0.0  # for latency
@@ -126,6 +158,8 @@ class _Job:
             at, status = due
             if status == "INPROGRESS":
                 self.started = at
+            if status == "STOPPING" and self.stop_at is None:
+                self.stop_at = at  # the STOPPED outcome: stopped by someone else
             if status in _TERMINAL:
                 self.ended = at
             if status == "FAILED" and self.failure_reason is None:
@@ -142,7 +176,7 @@ class _Job:
             assert self.started is not None
             runtime = self._runtime_limit()
             finish = self.started + self.durations.in_progress
-            candidates = [(finish, self.outcome)]
+            candidates = [(finish, "STOPPING" if self.outcome == "STOPPED" else self.outcome)]
             if runtime is not None and self.started + runtime < finish:
                 candidates = [(self.started + runtime, "FAILED")]
                 self.failure_reason = (
@@ -176,7 +210,9 @@ class FakeOptimizationService:
 
     Args:
         start_time: the virtual clock's start (default: now).
-        region, account_id: what ARNs carry.
+        region, account_id: what ARNs carry (the partition follows the region, as botocore's
+            endpoint data says: ``cn-north-1`` gives ``arn:aws-cn:...``). The region a client
+            signs for is not checked: the real service would never see such a request.
         durations: default :class:`Durations` for every job.
         realtime: let virtual time flow with real time, ``speed`` times faster (demos).
         seed: seeds fault injection's randomness.
@@ -193,6 +229,10 @@ class FakeOptimizationService:
         speed: float = 1.0,
         seed: int | None = None,
     ) -> None:
+        if not _REGION.fullmatch(str(region)):
+            raise ValueError(f"not a region name: {region!r} (for example us-west-2)")
+        if not re.fullmatch(r"[0-9]{12}", str(account_id)):
+            raise ValueError(f"not an account ID (12 digits): {account_id!r}")
         start = start_time if start_time is not None else datetime.now(timezone.utc)
         self.region = region
         self.account_id = account_id
@@ -205,11 +245,24 @@ class FakeOptimizationService:
         self._lock = threading.RLock()
         self._jobs: dict[str, _Job] = {}
         self._planned: dict[str, tuple[str, str | None, Durations | None]] = {}
+        self._rules: list[tuple[str, tuple[str, str | None, Durations | None]]] = []
+        # Signs NextTokens: a token this instance did not make is refused, never trusted.
+        self._token_key = secrets.token_bytes(16)
         self._faults: dict[str, list[Fault]] = {}
         self._rng = random.Random(seed)
         self._calls: Counter[str] = Counter()
         self.call_log: list[tuple[str, dict[str, Any]]] = []
         """Every call received, in order: (operation, request parameters)."""
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of :attr:`region` (``aws``, ``aws-cn``, ...)."""
+        return _partition(self.region)[0]
+
+    @property
+    def dns_suffix(self) -> str:
+        """The DNS suffix of :attr:`region`'s partition (``amazonaws.com``, ...)."""
+        return _partition(self.region)[1]
 
     # -- the clock ----------------------------------------------------------------------
 
@@ -247,20 +300,36 @@ class FakeOptimizationService:
         reason: str | None = None,
         durations: Durations | None = None,
     ) -> None:
-        """Decide how job ``name`` ends (COMPLETED or FAILED, with a FailureReason), and
-        optionally its durations. Works before or after the job is created."""
-        if status not in ("COMPLETED", "FAILED"):
-            raise ValueError("a job's outcome is COMPLETED or FAILED (STOPPED comes from stop)")
+        """Decide how job ``name`` ends, and optionally its durations.
+
+        ``status``: ``"COMPLETED"``, ``"FAILED"`` (with ``reason`` as its FailureReason) or
+        ``"STOPPED"`` (someone stops it at the end of its run: STOPPING, then STOPPED).
+        For a job name this works before or after the job is created. ``name`` may also be
+        a glob pattern (``"sweep-*"``, ``"job-?"``; job names never hold ``*?[``): it then
+        applies to every job created later whose name matches. An exact name wins over
+        patterns, and an earlier pattern over a later one.
+
+        >>> service = FakeOptimizationService()
+        >>> service.set_outcome("sweep-*", "FAILED", reason="ClientError: out of memory")
+        """
+        if status not in _OUTCOMES:
+            raise ValueError(f"a job's outcome is one of {', '.join(_OUTCOMES)}, not {status!r}")
+        if reason is not None and status != "FAILED":
+            raise ValueError("only a FAILED outcome has a reason")
         if status == "FAILED" and reason is None:
             reason = "ClientError: the model could not be quantized."
+        plan = (status, reason, durations)
         with self._lock:
+            if _GLOB & set(name):
+                self._rules.append((name, plan))
+                return
             job = self._jobs.get(name)
             if job is not None:
                 job.outcome, job.failure_reason = status, reason
                 if durations is not None:
                     job.durations = durations
             else:
-                self._planned[name] = (status, reason, durations)
+                self._planned[name] = plan
 
     def inject(
         self,
@@ -274,16 +343,31 @@ class FakeOptimizationService:
     ) -> Fault:
         """Make ``operation`` misbehave.
 
-        ``kind``: ``"throttle"`` (ThrottlingException, HTTP 400), ``"server_error"`` (500
-        InternalFailure), ``"unavailable"`` (503 ServiceUnavailable), ``"drop"`` (the
-        connection is dropped without an answer) or ``"latency"`` (``seconds`` of real
-        delay before answering). ``times``: the next N calls (``None``: every call);
-        ``rate``: the share of calls hit, drawn from ``seed``. ``operation="*"`` hits all.
+        ``kind``, in place of the operation (nothing is applied): ``"throttle"``
+        (ThrottlingException, HTTP 400), ``"server_error"`` (500 InternalFailure),
+        ``"unavailable"`` (503 ServiceUnavailable), ``"drop"`` (the connection is dropped
+        without an answer) or ``"latency"`` (``seconds`` of real delay, then the answer).
+
+        ``kind``, after the operation is applied (a created job IS created), its answer
+        spoiled: ``"answer_lost"`` (the connection is dropped without an answer),
+        ``"null_answer"`` (a 200 whose body is ``null``), ``"list_answer"`` (a JSON list),
+        ``"garbage_timestamp"`` / ``"huge_timestamp"`` (the answer's first timestamp becomes
+        ``"garbage"`` / ``1e20``; answers without one pass unchanged). The spoiling kinds
+        touch successful answers only (error answers pass), except ``answer_lost``.
+
+        ``times``: the next N calls (``None``: every call); ``rate``: the share of calls
+        hit, drawn from ``seed``. ``operation="*"`` hits all.
         """
-        if kind not in ("throttle", "server_error", "unavailable", "drop", "latency"):
-            raise ValueError(f"unknown fault kind {kind!r}")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r} (one of {', '.join(FAULT_KINDS)})")
         if operation != "*" and operation not in OPERATIONS:
             raise ValueError(f"unknown operation {operation!r}")
+        if times is not None and (isinstance(times, bool) or times < 1):
+            raise ValueError(f"times is a positive count or None, not {times!r}")
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate is a share between 0 and 1, not {rate!r}")
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"seconds is a finite, non-negative delay, not {seconds!r}")
         rng = random.Random(seed if seed is not None else self._rng.random())
         fault = Fault(kind, times, rate, seconds, rng)
         with self._lock:
@@ -305,6 +389,20 @@ class FakeOptimizationService:
         with self._lock:
             return list(self._jobs)
 
+    def load_scenario(self, source: Any) -> None:
+        """Set up outcomes, durations and faults from a scenario: a path to a JSON file (YAML
+        for ``.yaml``/``.yml``, with PyYAML) or a mapping of the same shape.
+
+        Raises :class:`~optjob_sdk.testing.ScenarioError` (a ``ValueError`` with a one-line
+        message naming the place) when the scenario is wrong; nothing is applied then.
+
+        >>> service = FakeOptimizationService()
+        >>> service.load_scenario({"jobs": [{"name": "bad-*", "outcome": "FAILED"}]})
+        """
+        from optjob_sdk.testing._scenario import load_scenario
+
+        load_scenario(source).apply(self)
+
     # -- transports ------------------------------------------------------------------------
 
     def client(self, **kwargs: Any) -> SageMakerClient:
@@ -318,25 +416,43 @@ class FakeOptimizationService:
         client: SageMakerClient = in_process_client(self, **kwargs)
         return client
 
-    def serve(self, port: int = 0) -> AbstractContextManager[str]:
+    def serve(
+        self, port: int = 0, *, timeout: float = 15.0, max_connections: int = 64
+    ) -> AbstractContextManager[str]:
         """Serve this service over HTTP on 127.0.0.1 (a context manager yielding the URL).
+
+        ``timeout``: seconds a connection may idle (or a request take to arrive) before it
+        is closed; ``max_connections``: connections served at once, one more is answered
+        503 ServiceUnavailable. Bodies over 8 MiB are answered 413.
 
         >>> with FakeOptimizationService().serve() as url:   # doctest: +SKIP
         ...     boto3.client("sagemaker", endpoint_url=url, ...)
         """
         from optjob_sdk.testing._transport import serve
 
-        return serve(self, port)
+        return serve(self, port, timeout=timeout, max_connections=max_connections)
 
     # -- the protocol ----------------------------------------------------------------------
 
     def handle(self, target: str, body: bytes) -> Answer:
         """Answer one AWS JSON 1.1 request (``X-Amz-Target`` and body) as the service would.
 
-        Raises an internal exception for a dropped connection, which transports turn into
-        a closed socket.
+        Always an answer, never an exception, whatever the body holds: a bug in the emulator
+        is a 500 InternalFailure (and an ERROR log record), not a hang. The one exception is
+        an internal one for a dropped connection, which transports turn into a closed socket.
         """
         request_id = str(uuid.uuid4())
+        try:
+            return self._handle(target, body, request_id)
+        except _Dropped:
+            raise
+        except Exception as error:
+            _log.exception("the emulator failed to answer %s", target[:100])
+            return error_answer(
+                500, "InternalFailure", f"The emulator failed: {type(error).__name__}", request_id
+            )
+
+    def _handle(self, target: str, body: bytes, request_id: str) -> Answer:
         prefix, _, operation = target.partition(".")
         with self._lock:
             self._calls[operation] += 1
@@ -349,31 +465,43 @@ class FakeOptimizationService:
             if fault.kind == "drop":
                 raise _Dropped
             if fault.kind == "throttle":
-                return _error(400, "ThrottlingException", "Rate exceeded", request_id)
+                return error_answer(400, "ThrottlingException", "Rate exceeded", request_id)
             if fault.kind == "server_error":
-                return _error(500, "InternalFailure", "An internal error occurred.", request_id)
+                return error_answer(
+                    500, "InternalFailure", "An internal error occurred.", request_id
+                )
             if fault.kind == "unavailable":
-                return _error(503, "ServiceUnavailable", "Service unavailable.", request_id)
+                return error_answer(503, "ServiceUnavailable", "Service unavailable.", request_id)
+        answer = self._answer(prefix, operation, body, request_id)
+        for fault in fired:
+            answer = _spoil(fault.kind, answer)
+        return answer
+
+    def _answer(self, prefix: str, operation: str, body: bytes, request_id: str) -> Answer:
         if prefix != "SageMaker" or operation not in OPERATIONS:
-            return _error(
-                400, "UnknownOperationException", f"Unknown operation {target}", request_id
+            shown = f"{prefix}.{operation}"[:100]
+            return error_answer(
+                400, "UnknownOperationException", f"Unknown operation {shown}", request_id
             )
         try:
             decoded: Any = json.loads(body or b"{}")
-        except ValueError:
-            return _error(400, "SerializationException", "Malformed JSON body", request_id)
+        except (ValueError, RecursionError):
+            # RecursionError: a body nested deeper than the parser goes (a "[[[[..." attack).
+            return error_answer(400, "SerializationException", "Malformed JSON body", request_id)
         if not isinstance(decoded, dict):
-            return _error(400, "SerializationException", "Expected a JSON object", request_id)
-        params = cast("dict[str, Any]", decoded)
+            return error_answer(400, "SerializationException", "Expected a JSON object", request_id)
+        sent = cast("dict[str, Any]", decoded)
+        # null is "not set", as the service reads JSON: the operations never see it.
+        params: dict[str, Any] = _without_nulls(sent)
         with self._lock:
-            self.call_log.append((operation, params))
+            self.call_log.append((operation, sent))
             try:
                 validate_input(_operation_model(operation).input_shape, params)
                 result = getattr(self, f"_op_{operation}")(params)
             except InputError as error:
-                return _error(400, "ValidationException", str(error), request_id)
+                return error_answer(400, "ValidationException", str(error), request_id)
             except _ServiceFault as error:
-                return _error(400, error.code, error.message, request_id)
+                return error_answer(400, error.code, error.message, request_id)
         return Answer(200, _headers(request_id), json.dumps(result).encode())
 
     # -- the operations ----------------------------------------------------------------------
@@ -383,12 +511,22 @@ class FakeOptimizationService:
         if name in self._jobs:
             raise _ServiceFault("ResourceInUse", f"Optimization job {name} already exists.")
         now = self._now()
-        arn = f"arn:aws:sagemaker:{self.region}:{self.account_id}:optimization-job/{name}"
-        outcome, reason, durations = self._planned.pop(name, ("COMPLETED", None, None))
+        arn = (
+            f"arn:{self.partition}:sagemaker:{self.region}:{self.account_id}"
+            f":optimization-job/{name}"
+        )
+        planned = self._planned.pop(name, None)
+        outcome, reason, durations = planned or self._rule_for(name)
         chosen = durations if durations is not None else self._default_durations(params)
         job = _Job(params, arn, now, chosen, outcome, reason, modified=now)
         self._jobs[name] = job
         return {"OptimizationJobArn": arn}
+
+    def _rule_for(self, name: str) -> tuple[str, str | None, Durations | None]:
+        for pattern, plan in self._rules:
+            if fnmatch.fnmatchcase(name, pattern):
+                return plan
+        return ("COMPLETED", None, None)
 
     def _default_durations(self, params: dict[str, Any]) -> Durations:
         condition: dict[str, Any] = params.get("StoppingCondition") or {}
@@ -431,7 +569,7 @@ class FakeOptimizationService:
         return out
 
     def _image(self, job: _Job) -> str:
-        image = _DEFAULT_IMAGE.format(region=self.region)
+        image = _DEFAULT_IMAGE.format(region=self.region, dns_suffix=self.dns_suffix)
         for config in job.request.get("OptimizationConfigs", []):
             for member, _ in _TECHNIQUES:
                 technique: dict[str, Any] = config.get(member) or {}
@@ -466,26 +604,51 @@ class FakeOptimizationService:
         now = self._now()
         for job in self._jobs.values():
             job.refresh(now)
+        # botocore documents the defaults: CreationTime, Ascending.
+        sort_by = params.get("SortBy") or "CreationTime"
+        descending = (params.get("SortOrder") or "Ascending") == "Descending"
+        key = _SORT_KEYS[sort_by]
+        query = _query(params, sort_by, descending)
         jobs = [job for job in self._jobs.values() if _matches(job, params)]
-        sort_by = params.get("SortBy", "CreationTime")
-        descending = params.get("SortOrder", "Descending") == "Descending"
-        keys: dict[str, Callable[[_Job], tuple[Any, ...]]] = {
-            "Name": lambda j: (j.name,),
-            "CreationTime": lambda j: (j.created, j.name),
-            "Status": lambda j: (j.status, j.name),
-        }
-        key = keys[sort_by]
-        jobs.sort(key=key, reverse=descending)
-        fingerprint = _fingerprint(params)
-        offset = 0
         if params.get("NextToken"):
-            offset = _read_token(params["NextToken"], fingerprint)
+            # The token holds the last position served, not an offset: jobs created or
+            # deleted since then cannot shift what comes next.
+            after = self._read_token(params["NextToken"], query)
+            if descending:
+                jobs = [job for job in jobs if key(job) < after]
+            else:
+                jobs = [job for job in jobs if key(job) > after]
+        jobs.sort(key=key, reverse=descending)
         size = params.get("MaxResults", 50)
-        page = jobs[offset : offset + size]
+        page = jobs[:size]
         out: dict[str, Any] = {"OptimizationJobSummaries": [self._summary(j) for j in page]}
-        if offset + size < len(jobs):
-            out["NextToken"] = _make_token(offset + size, fingerprint)
+        if len(jobs) > size:
+            out["NextToken"] = self._make_token(key(page[-1]), query)
         return out
+
+    def _make_token(self, position: tuple[Any, ...], query: str) -> str:
+        payload = base64.urlsafe_b64encode(json.dumps([query, list(position)]).encode())
+        return f"{payload.decode()}.{self._sign(payload)}"
+
+    def _sign(self, payload: bytes) -> str:
+        digest = hmac.new(self._token_key, payload, hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def _read_token(self, token: str, query: str) -> tuple[Any, ...]:
+        """The position in ``token``; ValidationException unless this service made it for
+        this very query (same filters and sort). The signature is checked before anything
+        in the token is parsed, so a crafted token is never decoded."""
+        payload, _, signature = token.rpartition(".")
+        try:
+            raw = payload.encode("ascii")
+            genuine = hmac.compare_digest(self._sign(raw), signature)
+            if genuine:
+                made_for, position = json.loads(base64.urlsafe_b64decode(raw))
+                if made_for == query:
+                    return tuple(position)
+        except (ValueError, TypeError, binascii.Error):
+            pass
+        raise _ServiceFault("ValidationException", "The NextToken is invalid.")
 
     def _op_StopOptimizationJob(self, params: dict[str, Any]) -> dict[str, Any]:
         job = self._job(params["OptimizationJobName"])
@@ -516,7 +679,8 @@ def _headers(request_id: str) -> dict[str, str]:
     return {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id}
 
 
-def _error(status: int, code: str, message: str, request_id: str) -> Answer:
+def error_answer(status: int, code: str, message: str, request_id: str) -> Answer:
+    """An error in the AWS JSON 1.1 shape: ``{"__type": code, "message": message}``."""
     body = json.dumps({"__type": code, "message": message}).encode()
     return Answer(status, _headers(request_id), body)
 
@@ -544,27 +708,91 @@ def _matches(job: _Job, params: dict[str, Any]) -> bool:
     )
 
 
-def _fingerprint(params: dict[str, Any]) -> str:
-    relevant = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
+_SORT_KEYS: Final[dict[str, Callable[[_Job], tuple[Any, ...]]]] = {
+    # The name breaks ties: a position in this order is then one job, exactly.
+    "Name": lambda job: (job.name,),
+    "CreationTime": lambda job: (job.created, job.name),
+    "Status": lambda job: (job.status, job.name),
+}
+_FILTERS: Final = (
+    "CreationTimeAfter",
+    "CreationTimeBefore",
+    "LastModifiedTimeAfter",
+    "LastModifiedTimeBefore",
+    "OptimizationContains",
+    "NameContains",
+    "StatusEquals",
+)
+
+
+def _without_nulls(value: object, depth: int = 0) -> Any:
+    """``value`` with null members of objects left out, as deep as any input shape goes
+    (deeper values are members no shape has, which nothing reads)."""
+    if depth > 20:
+        return value
+    if isinstance(value, dict):
+        members = cast("dict[str, Any]", value)
+        return {
+            key: _without_nulls(item, depth + 1)
+            for key, item in members.items()
+            if item is not None
+        }
+    if isinstance(value, list):
+        items = cast("list[object]", value)
+        return [_without_nulls(item, depth + 1) for item in items]
+    return value
+
+
+def _query(params: dict[str, Any], sort_by: str, descending: bool) -> str:
+    """What a NextToken is bound to: the filters and the sort, defaults filled in."""
+    relevant = {key: params[key] for key in _FILTERS if params.get(key) is not None}
+    relevant["SortBy"] = sort_by
+    relevant["SortOrder"] = "Descending" if descending else "Ascending"
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _make_token(offset: int, fingerprint: str) -> str:
-    raw = json.dumps({"o": offset, "f": fingerprint}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+def _spoil(kind: str, answer: Answer) -> Answer:
+    """``answer`` as an after-the-fact fault leaves it (see ``inject``)."""
+    if kind == "answer_lost":
+        raise _Dropped
+    if answer.status != 200 or kind not in _AFTER:
+        return answer
+    if kind == "null_answer":
+        return Answer(answer.status, answer.headers, b"null")
+    if kind == "list_answer":
+        return Answer(answer.status, answer.headers, b"[]")
+    data: dict[str, Any] = json.loads(answer.body)
+    summaries: list[dict[str, Any]] = data.get("OptimizationJobSummaries") or []
+    target = data if "CreationTime" in data else (summaries[0] if summaries else None)
+    if target is None:
+        return answer
+    target["CreationTime"] = "garbage" if kind == "garbage_timestamp" else 1e20
+    return Answer(answer.status, answer.headers, json.dumps(data).encode())
 
 
-def _read_token(token: str, fingerprint: str) -> int:
-    offset: Any = None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        offset = data["o"]
-        valid = isinstance(offset, int) and offset >= 0 and data["f"] == fingerprint
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        valid = False
-    if not valid:
-        raise _ServiceFault("ValidationException", "The NextToken is invalid.")
-    return int(offset)
+def is_job_name_or_pattern(text: str) -> bool:
+    """Whether ``text`` is a valid job name (by botocore's model) or a glob pattern made of
+    job-name characters and ``*?[]!``."""
+    if _GLOB & set(text):
+        return 0 < len(text) <= 256 and all(
+            char.isascii() and (char.isalnum() or char in "-*?[]!") for char in text
+        )
+    shape = _operation_model("CreateOptimizationJob").input_shape.members["OptimizationJobName"]
+    return fits(shape, text)
+
+
+@functools.cache
+def _partition(region: str) -> tuple[str, str]:
+    """The partition (``aws``, ``aws-cn``, ...) and DNS suffix of ``region``, from botocore's
+    endpoint data; a region it does not know yet is taken to be in ``aws``."""
+    from botocore.loaders import create_loader
+
+    data: dict[str, Any] = create_loader().load_data("endpoints")
+    for partition in data.get("partitions", []):
+        known = region in partition.get("regions", {})
+        if known or re.fullmatch(partition.get("regionRegex", "$^"), region):
+            return str(partition["partition"]), str(partition["dnsSuffix"])
+    return "aws", "amazonaws.com"
 
 
 _model_lock = threading.Lock()

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
+import re
 import socket
 import threading
+import uuid
 from collections.abc import Generator, Iterator
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from optjob_sdk.testing._service import Answer, _Dropped
+from optjob_sdk.testing._service import Answer, _Dropped, error_answer
 
 if TYPE_CHECKING:
     from optjob_sdk.testing._service import FakeOptimizationService
 
 __all__ = ["in_process_client", "serve", "serve_forever"]
 
-LOOPBACK = "127.0.0.1"
+_log = logging.getLogger("optjob_sdk.testing")
+
+LOOPBACK: Final = "127.0.0.1"
 # Where an in-process client points. Nothing listens there: if the hook ever failed to
 # answer, the request would fail on this machine instead of reaching AWS.
 _NOWHERE = "http://127.0.0.1:9"
@@ -69,9 +75,38 @@ def in_process_client(service: FakeOptimizationService, **kwargs: Any) -> Any:
     return client
 
 
-def _handler_for(service: FakeOptimizationService) -> type[BaseHTTPRequestHandler]:
+#: Seconds a connection may sit idle, or a request take to arrive, before it is closed.
+DEFAULT_TIMEOUT: Final = 15.0
+#: Connections served at once; one more gets a 503 ServiceUnavailable (botocore retries it).
+DEFAULT_MAX_CONNECTIONS: Final = 64
+#: The largest request body accepted (413 beyond). Every member of the largest valid
+#: CreateOptimizationJob request at its longest, JSON-escaped, comes to under 3 MiB.
+MAX_BODY: Final = 8 * 1024 * 1024
+
+
+def _raw_answer(reply: Answer, *, close: bool) -> bytes:
+    """``reply`` as bytes on the wire (HTTP/1.1), for answers sent outside a handler."""
+    head = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+    head += [f"{key}: {value}" for key, value in reply.headers.items()]
+    head.append(f"Content-Length: {len(reply.body)}")
+    if close:
+        head.append("Connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body
+
+
+def _http_error(status: int, code: str, message: str) -> Answer:
+    return error_answer(status, code, message, str(uuid.uuid4()))
+
+
+def _handler_for(
+    service: FakeOptimizationService, seconds: float, max_body: int
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+        # StreamRequestHandler makes this the socket's timeout: an idle keep-alive
+        # connection, or a body shorter than its Content-Length, cannot hold this thread
+        # for longer.
+        timeout = seconds
 
         def setup(self) -> None:
             super().setup()
@@ -80,22 +115,95 @@ def _handler_for(service: FakeOptimizationService) -> type[BaseHTTPRequestHandle
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length)
+            body = self._read_body()
+            if body is None:
+                return  # answered already
             target = self.headers.get("X-Amz-Target", "")
             try:
                 reply = service.handle(target, body)
             except _Dropped:
                 self.close_connection = True
                 with contextlib.suppress(OSError):
-                    self.connection.shutdown(2)
+                    self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            self.send_response(reply.status)
-            for key, value in reply.headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
+            self._send(reply)
+
+        def _read_body(self) -> bytes | None:
+            """The request body, or None once a framing problem has been answered (and the
+            connection marked for closing: the rest of the stream cannot be trusted)."""
+            if self.headers.get("Transfer-Encoding") is not None:
+                self._send(
+                    _http_error(411, "LengthRequired", "A Content-Length is required."),
+                    close=True,
+                )
+                return None
+            values = self.headers.get_all("Content-Length") or ["0"]
+            text = values[0].strip()
+            if len(set(values)) != 1 or not _DIGITS.fullmatch(text):
+                shown = ", ".join(repr(value[:20]) for value in values[:3])
+                self._send(
+                    _http_error(
+                        400,
+                        "SerializationException",
+                        f"Content-Length must be one non-negative integer, not {shown}",
+                    ),
+                    close=True,
+                )
+                return None
+            # At most 20 digits reach int(): no 4,300-digit conversion.
+            length = int(text) if len(text) <= 20 else max_body + 1
+            if length > max_body:
+                self._send(
+                    _http_error(
+                        413,
+                        "RequestEntityTooLargeException",
+                        f"The request body is larger than {max_body} bytes.",
+                    ),
+                    close=True,
+                )
+                return None
+            try:
+                body = self.rfile.read(length)
+            except (TimeoutError, OSError):
+                body = b""
+            if len(body) < length:
+                self._send(
+                    _http_error(
+                        400,
+                        "SerializationException",
+                        f"The request body ended before its Content-Length ({length} bytes) "
+                        f"within {seconds:g} s.",
+                    ),
+                    close=True,
+                )
+                return None
+            return body
+
+        def _send(self, reply: Answer, *, close: bool = False) -> None:
+            if close:
+                self.close_connection = True
+            try:
+                self.send_response(reply.status)
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                if close:
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(reply.body)
+                self.wfile.flush()
+            except OSError:
+                self.close_connection = True  # the client went away: nobody to tell
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """http.server's own errors (a malformed request line, too many headers, GET...),
+            answered in the AWS JSON 1.1 error shape instead of an HTML page."""
+            phrase = HTTPStatus(code).phrase if code in _STATUSES else "Error"
+            text = (message or phrase)[:200]
+            name = "UnknownOperationException" if code == 501 else phrase.replace(" ", "")
+            self._send(_http_error(code, name, text), close=True)
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # quiet: request bodies may carry secrets, and tests read stderr
@@ -103,11 +211,79 @@ def _handler_for(service: FakeOptimizationService) -> type[BaseHTTPRequestHandle
     return Handler
 
 
+_DIGITS: Final = re.compile(r"[0-9]+")
+_STATUSES: Final = frozenset(status.value for status in HTTPStatus)
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: 127.0.0.1 only, a thread per connection up to a bound."""
+
+    daemon_threads = True
+
+    def __init__(
+        self,
+        service: FakeOptimizationService,
+        port: int,
+        *,
+        timeout: float,
+        max_connections: int,
+        max_body: int,
+    ) -> None:
+        if not timeout > 0:
+            raise ValueError(f"timeout must be positive, not {timeout!r}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, not {max_connections!r}")
+        self._slots = threading.BoundedSemaphore(max_connections)
+        try:
+            super().__init__((LOOPBACK, port), _handler_for(service, timeout, max_body))
+        except OSError as error:
+            raise OSError(
+                error.errno, f"cannot listen on {LOOPBACK}:{port}: {error.strerror or error}"
+            ) from error
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.server_address[1]}"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            # Every thread is busy: answer at once rather than queue without bound.
+            reply = _http_error(503, "ServiceUnavailable", "Too many connections; retry.")
+            with contextlib.suppress(OSError):
+                request.settimeout(1.0)
+                request.sendall(_raw_answer(reply, close=True))
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that vanished mid-answer is no news; anything else is the emulator's bug.
+        _log.debug("connection from %s ended with an error", client_address, exc_info=True)
+
+
 @contextlib.contextmanager
-def serve(service: FakeOptimizationService, port: int = 0) -> Generator[str]:
+def serve(
+    service: FakeOptimizationService,
+    port: int = 0,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    max_body: int = MAX_BODY,
+) -> Generator[str]:
     """Serve ``service`` on 127.0.0.1 (only) in a background thread; yields the URL."""
-    server = ThreadingHTTPServer((LOOPBACK, port), _handler_for(service))
-    server.daemon_threads = True
+    server = _Server(
+        service, port, timeout=timeout, max_connections=max_connections, max_body=max_body
+    )
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll interval
@@ -116,7 +292,7 @@ def serve(service: FakeOptimizationService, port: int = 0) -> Generator[str]:
     )
     thread.start()
     try:
-        yield f"http://{LOOPBACK}:{server.server_address[1]}"
+        yield server.url
     finally:
         server.shutdown()
         server.server_close()
@@ -128,15 +304,21 @@ def serve_forever(
     port: int = 0,
     *,
     ready: Any = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
 ) -> None:
-    """Serve until interrupted (Ctrl-C); ``ready(url)`` is called once listening."""
+    """Serve until interrupted (Ctrl-C); ``ready(url)`` is called once listening.
+
+    Raises OSError (naming the address) when the port cannot be had, e.g. when it is in use.
+    """
     from optjob_sdk.testing._service import FakeOptimizationService
 
     service = service if service is not None else FakeOptimizationService(realtime=True)
-    server = ThreadingHTTPServer((LOOPBACK, port), _handler_for(service))
-    server.daemon_threads = True
+    server = _Server(
+        service, port, timeout=timeout, max_connections=max_connections, max_body=MAX_BODY
+    )
     if ready is not None:
-        ready(f"http://{LOOPBACK}:{server.server_address[1]}")
+        ready(server.url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, cast
 
-__all__ = ["InputError", "validate_input"]
+__all__ = ["InputError", "fits", "validate_input"]
 
 
 class InputError(Exception):
@@ -128,6 +128,13 @@ def validate_input(shape: Any, params: dict[str, Any]) -> None:
     _walk(shape, params, "", problems, secret=False)
     if problems:
         raise InputError(problems)
+
+
+def fits(shape: Any, value: Any) -> bool:
+    """Whether ``value`` satisfies every constraint of ``shape``."""
+    problems: list[str] = []
+    _walk(shape, value, "value", problems, secret=True)
+    return not problems
 
 
 def _walk(shape: Any, value: Any, path: str, problems: list[str], *, secret: bool) -> None:
