@@ -421,3 +421,28 @@ def test_nox_sessions_and_scripts_named_exist(page: Path) -> None:
                 if script.endswith(".py") and not (ROOT / script).is_file():
                     problems.append(f"script {script}")
     assert not problems, f"{page.name} names what does not exist: {problems}"
+
+
+def test_nox_runs_the_docs_once_and_the_suite_without_them() -> None:
+    """`nox` (what CI runs) includes the docs session, on one Python; the per-Python test
+    sessions leave tests/docs out, so the examples run once per CI run, not four times."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    selected: list[str] = []
+    suite_only: tuple[str, ...] = ()
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            target = ast.unparse(node.targets[0])
+            if target == "nox.options.sessions":
+                selected = ast.literal_eval(node.value)
+            elif target == "SUITE_ONLY":
+                suite_only = ast.literal_eval(node.value)
+    assert "docs" in selected
+    assert "--ignore=tests/docs" in suite_only
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    docs_session = ast.unparse(functions["docs"])
+    assert "@nox.session(python=PYTHONS[-1])" in docs_session
+    assert "'pytest', 'tests/docs'" in docs_session
+    for name in ("tests", "tests_oldest"):
+        assert "'pytest', *SUITE_ONLY" in ast.unparse(functions[name]), name
+    # Every session defined is one that `nox` runs.
+    assert {n for n in functions if not n.startswith("_")} == set(selected)
