@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import pytest
 import yaml
 
@@ -155,6 +156,12 @@ class World:
         # Not an EC2 instance: without this, botocore's credential lookup asks the
         # instance-metadata address and waits for its time-outs.
         self.monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        self._fresh_default_session()
+
+    def _fresh_default_session(self) -> None:
+        # boto3's default session caches the credentials it found: a new configuration
+        # starts from a new session, as in a new process.
+        self.monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
     def with_aws(self) -> None:
         """An AWS account as boto3 finds it, whose SageMaker endpoint is the emulator."""
@@ -163,6 +170,7 @@ class World:
         self.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder-secret")
         self.monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
         self.monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", self.url)
+        self._fresh_default_session()
 
     def for_block(self, block: Block) -> None:
         if _OWN_ENDPOINT.search(block.code):
@@ -446,3 +454,16 @@ def test_nox_runs_the_docs_once_and_the_suite_without_them() -> None:
         assert "'pytest', *SUITE_ONLY" in ast.unparse(functions[name]), name
     # Every session defined is one that `nox` runs.
     assert {n for n in functions if not n.startswith("_")} == set(selected)
+
+
+def test_a_block_without_aws_finds_no_credentials(world: World) -> None:
+    """The world switches between blocks: what a block with AWS configuration left in
+    boto3's default session (it caches credentials) must not reach a block without."""
+    world.with_aws()
+    boto3.client("sagemaker")
+    assert boto3.DEFAULT_SESSION is not None
+    assert boto3.DEFAULT_SESSION.get_credentials() is not None
+    world.without_aws()
+    client = boto3.client("sagemaker", region_name="us-west-2")
+    assert boto3.DEFAULT_SESSION.get_credentials() is None
+    assert client.meta.endpoint_url == "https://api.sagemaker.us-west-2.amazonaws.com"
