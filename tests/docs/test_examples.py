@@ -3,10 +3,12 @@
 How a page's Python runs: its ```python blocks, **in order, in one namespace**, as a reader
 pastes them one after the other into one interpreter session (so a later block may use what
 an earlier block of the same page imported or defined, and nothing else). Tracebacks point
-at the Markdown file's own lines. A page that defines pytest tests (``def test_...``, its
-fixtures) then has them collected and run by a real, in-process pytest, with the
-``optjob_service`` fixture of the installed plugin, as the reader's own test suite would:
-every one of them must pass.
+at the Markdown file's own lines. Output a block shows as ``# -> text`` (at the end of a
+statement, or in comment lines right below it) must be what that statement prints.
+
+A page that defines pytest tests (``def test_...``, its fixtures) then has them collected
+and run by a real, in-process pytest, with the ``optjob_service`` fixture of the installed
+plugin, as the reader's own test suite would: every one of them must pass.
 
 The world a block runs in (no AWS account, no network, no waiting):
 
@@ -40,6 +42,8 @@ noxfile, and ``python path.py`` scripts must exist.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import re
 import shlex
@@ -232,12 +236,45 @@ def _run_blocks(page: Path, world: World) -> types.ModuleType:
             continue
         world.for_block(block)
         # Padded so that line numbers in tracebacks are the Markdown file's own.
-        code = compile("\n" * (block.line - 1) + block.code, str(page), "exec")
-        try:
-            exec(code, module.__dict__)
-        except Exception as error:
-            raise AssertionError(f"the example at {block} fails: {error!r}") from error
+        source = "\n" * (block.line - 1) + block.code
+        lines = source.splitlines()
+        tree = ast.parse(source, str(page))
+        # Statement by statement, to check what each one prints against its `# -> ` comment.
+        for statement in tree.body:
+            code = compile(ast.Module([statement], []), str(page), "exec")
+            expected = _shown_output(lines, statement)
+            printed = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(printed):
+                    exec(code, module.__dict__)
+            except Exception as error:
+                raise AssertionError(f"the example at {block} fails: {error!r}") from error
+            finally:
+                sys.stdout.write(printed.getvalue())
+            if expected is not None:
+                assert printed.getvalue().rstrip("\n") == expected, (
+                    f"{page.name}:{statement.lineno} shows what it does not print"
+                )
     return module
+
+
+_SHOWN = re.compile(r"#\s*->\s?(?P<text>.*)$")
+
+
+def _shown_output(lines: list[str], statement: ast.stmt) -> str | None:
+    """The output a statement is documented to print: a ``# -> text`` comment at its end,
+    or ``# -> text`` comment lines right below it (one per printed line)."""
+    last = statement.end_lineno or statement.lineno
+    shown = []
+    inline = _SHOWN.search(lines[last - 1])
+    if inline is not None:
+        shown.append(inline["text"])
+    for line in lines[last:]:
+        below = _SHOWN.fullmatch(line.strip())
+        if below is None:
+            break
+        shown.append(below["text"])
+    return "\n".join(shown) if shown else None
 
 
 def _page_tests(page: Path) -> list[str]:
@@ -467,3 +504,10 @@ def test_a_block_without_aws_finds_no_credentials(world: World) -> None:
     client = boto3.client("sagemaker", region_name="us-west-2")
     assert boto3.DEFAULT_SESSION.get_credentials() is None
     assert client.meta.endpoint_url == "https://api.sagemaker.us-west-2.amazonaws.com"
+
+
+def test_shown_output_is_read_inline_and_below() -> None:
+    source = "x = 1\nprint(x)  # -> 1\nprint(x, x)\n# -> 1 1\n#  -> two\ny = 2  # a comment\n"
+    lines = source.splitlines()
+    statements = ast.parse(source).body
+    assert [_shown_output(lines, s) for s in statements] == [None, "1", "1 1\ntwo", None]
