@@ -16,9 +16,10 @@ The world a block runs in (no AWS account, no network, no waiting):
   (``awq-quantization.json``, ``bad-request.json``, ...) and ``job.json``/``job.yaml``, the
   request of docs/cli.md's request-file example.
 - A block that brings its own emulator or endpoint (``FakeOptimizationService``,
-  ``optjob_service``, ``endpoint_url``) runs on a machine with **no AWS configuration at all**:
-  no credentials or region in the environment, ``AWS_SHARED_CREDENTIALS_FILE`` and
-  ``AWS_CONFIG_FILE`` pointing at a missing file, no instance metadata.
+  ``optjob_service``, ``endpoint_url``, ``--endpoint-url``, ``.serve(``) runs on a machine
+  with **no AWS configuration at all**: no credentials or region in the environment,
+  ``AWS_SHARED_CREDENTIALS_FILE`` and ``AWS_CONFIG_FILE`` pointing at a missing file, no
+  instance metadata, a fresh boto3 default session.
 - Any other block talks to "AWS" the way it would for real: through boto3's own lookup,
   which finds placeholder credentials, a region and ``AWS_ENDPOINT_URL_SAGEMAKER`` pointing
   at the SDK's emulator served over HTTP on 127.0.0.1.
@@ -72,7 +73,7 @@ PAGE_IDS = [str(page.relative_to(ROOT)) for page in PAGES]
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 _NOT_RUN = re.compile(r"^<!--\s*not run:\s*(?P<reason>.*?)\s*-->$")
 # A block that names its own emulator or endpoint needs no AWS configuration to run.
-_OWN_ENDPOINT = re.compile(r"FakeOptimizationService|optjob_service|endpoint_url")
+_OWN_ENDPOINT = re.compile(r"FakeOptimizationService|optjob_service|endpoint[-_]url|\.serve\(")
 #: The most (virtual) time the examples of one page may wait in all: three days.
 _LONGEST_WAIT = 3 * 24 * 3600.0
 _SHELL = frozenset({"bash", "sh", "shell", "console"})
