@@ -36,8 +36,9 @@ block must run.
 Shell blocks (bash, console) are not run as a whole (they install packages, start servers),
 but every ``optjob ...`` command in them, and in inline code in the prose, must parse with
 the real ``optjob`` parser, so a renamed option or command fails here. The README's
-command-line block runs against the emulator. ``nox -s`` names must be sessions of the
-noxfile, and ``python path.py`` scripts must exist.
+command-line block runs against the emulator, and so does every ``$ optjob ...`` of a
+console block that shows its output, which must then be what ``optjob`` prints. ``nox -s``
+names must be sessions of the noxfile, and ``python path.py`` scripts must exist.
 """
 
 from __future__ import annotations
@@ -512,3 +513,62 @@ def test_shown_output_is_read_inline_and_below() -> None:
     lines = source.splitlines()
     statements = ast.parse(source).body
     assert [_shown_output(lines, s) for s in statements] == [None, "1", "1 1\ntwo", None]
+
+
+def console_sessions(page: Path) -> list[tuple[Block, str, list[str]]]:
+    """Each ``$ optjob ...`` of the page's console blocks with the output shown below it."""
+    sessions: list[tuple[Block, str, list[str]]] = []
+    for block in blocks(page):
+        if block.lang != "console":
+            continue
+        for line in block.code.splitlines():
+            if line.startswith("$ "):
+                sessions.append((block, line[2:], []))
+            elif sessions and sessions[-1][0] is block:
+                sessions[-1][2].append(line)
+    return sessions
+
+
+def _shows(expected: list[str], actual: list[str]) -> bool:
+    """Whether ``actual`` is what ``expected`` shows: the same first line, then the shown
+    lines in order; a line ending in ``...`` is a prefix, a line ``...`` leaves lines out."""
+    shown = [line for line in expected if line.strip() != "..."]
+    position = 0
+    for index, line in enumerate(shown):
+        prefix = line.removesuffix("...").rstrip() if line.endswith("...") else None
+        while position < len(actual):
+            candidate = actual[position]
+            position += 1
+            if candidate == line or (prefix is not None and candidate.startswith(prefix)):
+                break
+            if index == 0:
+                return False  # the first line shown is the first line printed
+        else:
+            return False
+    return True
+
+
+def test_shows_reads_prefixes_and_gaps() -> None:
+    assert _shows(["a", "b, ...", "..."], ["a", "b, c", "d"])
+    assert _shows(["a", "d"], ["a", "b", "d"])
+    assert not _shows(["b"], ["a", "b"])
+    assert not _shows(["a", "e"], ["a", "b"])
+    assert not _shows(["a", "c, ..."], ["a", "b, c"])
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_console_output_shown_is_what_optjob_prints(
+    page: Path, world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Console sessions with output are run (against the emulator as an AWS account) and
+    print what the page shows; `optjob emulator` serves until Ctrl-C and is only parsed."""
+    world.with_aws()
+    for block, command, output in console_sessions(page):
+        argv = shlex.split(command)
+        if not output or argv[1] == "emulator":
+            continue
+        capsys.readouterr()
+        main(argv[1:])
+        printed = capsys.readouterr()
+        actual = (printed.err + printed.out).splitlines()
+        assert _shows(output, actual), f"{block}: `{command}` prints:\n" + "\n".join(actual)
