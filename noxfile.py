@@ -4,7 +4,9 @@
 - ``tests_oldest``: the suite against boto3/botocore 1.37.18, the oldest supported API;
 - ``lint``: ruff check and ruff format --check;
 - ``typecheck``: mypy --strict and pyright on src/ and on the public-API typing test;
-- ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook).
+- ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook);
+- ``docs``: every example of README.md and docs/*.md, run as written (tests/docs);
+- ``package``: the built wheel, installed as users get it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "tests_oldest", "lint", "typecheck", "notebook", "package"]
+nox.options.sessions = [
+    "tests",
+    "tests_oldest",
+    "lint",
+    "typecheck",
+    "notebook",
+    "docs",
+    "package",
+]
 # On a user's machine a missing interpreter is skipped, not an error (CI sets CI=true,
 # which would otherwise make nox strict; .ci/run makes every version visible first).
 nox.options.error_on_missing_interpreters = False
@@ -27,23 +37,24 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
-# tests/notebook needs ipykernel, which only the notebook session installs.
-NOT_NOTEBOOK = "--ignore=tests/notebook"
+# tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
+# the documentation's examples, which do not depend on the Python version: once, in `docs`.
+SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs")
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite, against the newest boto3."""
+    """The test suite against the newest boto3 (tests/notebook, tests/docs: own sessions)."""
     session.install("-e", ".[yaml]", *TEST_DEPS)
-    session.run("pytest", NOT_NOTEBOOK, *session.posargs)
+    session.run("pytest", *SUITE_ONLY, *session.posargs)
 
 
 @nox.session(python=PYTHONS[0])
 def tests_oldest(session: nox.Session) -> None:
-    """The whole test suite against the oldest supported boto3/botocore."""
+    """The test suite against the oldest supported boto3/botocore (as ``tests``)."""
     session.install("-e", ".[yaml]", *TEST_DEPS)
     session.install(f"boto3=={OLDEST_BOTO}", f"botocore=={OLDEST_BOTO}")
-    session.run("pytest", NOT_NOTEBOOK, *session.posargs)
+    session.run("pytest", *SUITE_ONLY, *session.posargs)
 
 
 @nox.session(python=PYTHONS[-1])
@@ -67,6 +78,15 @@ def notebook(session: nox.Session) -> None:
     """The progress display in a real (in-process) IPython kernel, with the notebook extra."""
     session.install("-e", ".[notebook]", *TEST_DEPS, *NOTEBOOK_DEPS)
     session.run("pytest", "tests/notebook", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
+def docs(session: nox.Session) -> None:
+    """The examples of README.md and docs/*.md, run as written (tests/docs).
+
+    Once, on the newest Python: the pages do not change with the Python version."""
+    session.install("-e", ".[yaml]", *TEST_DEPS)
+    session.run("pytest", "tests/docs", *session.posargs)
 
 
 #: A user's mistake that the installed package's types must catch.
