@@ -344,6 +344,7 @@ def test_the_extractor_keeps_order_lines_and_markers(tmp_path: Path) -> None:
 # -- shell blocks and inline commands -------------------------------------------------------
 
 _INLINE = re.compile(r"`(optjob [^`]+)`")
+_REDIRECTION = re.compile(r"\s\d*[<>]{1,2}&?\s*\S+")
 
 
 def optjob_commands(page: Path) -> list[tuple[int, str]]:
@@ -359,11 +360,14 @@ def optjob_commands(page: Path) -> list[tuple[int, str]]:
                 continue  # the output of a command
             text = line.removeprefix("$ ")
             command, _, comment = text.partition("#")
-            pieces = [*re.split(r"&&|\|\||;", command), *re.findall(r"optjob [^;#]*", comment)]
+            # A shell line: split at its operators (`&&`, `||`, `;`, `|`, a trailing `&`)
+            # and drop redirections (`> out`, `2>&1`), which are the shell's, not optjob's.
+            pieces = [*re.split(r"&&|\|\||;|\||&", command), *re.findall(r"optjob [^;#]*", comment)]
+            pieces = [_REDIRECTION.sub("", piece).strip() for piece in pieces]
             commands += [
-                (block.line + offset, piece.strip())
+                (block.line + offset, piece)
                 for piece in pieces
-                if piece.strip().startswith("optjob ") or piece.strip() == "optjob"
+                if piece.startswith("optjob ") or piece == "optjob"
             ]
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith(("```", "    ")):
@@ -384,7 +388,11 @@ def test_optjob_commands_parse(page: Path) -> None:
         argv = shlex.split(command)[1:]
         try:
             args = parser.parse_args(argv)
-        except (Exception, SystemExit) as error:
+        except SystemExit as exit_:
+            if exit_.code != 0:  # 0: --help or --version, which print and end there
+                problems.append(f"{page.name}:{number}: `{command}`: exit {exit_.code}")
+            continue
+        except Exception as error:
             problems.append(f"{page.name}:{number}: `{command}`: {error}")
             continue
         if args.command is None:
