@@ -225,16 +225,21 @@ class WaitTimeoutError(OptjobError, TimeoutError):
     """``wait`` reached its deadline while the job was still running.
 
     The job goes on running on the service; ``last_job`` is its last description
-    (``None`` if no description was ever received).
+    (``None`` if no description was ever received). ``timeout`` is the limit the wait was
+    given (``None``: the job's own bound), ``elapsed`` the time it really spent (the
+    message's figure: a wait whose next poll cannot fit before the deadline ends earlier).
     """
 
     def __init__(
         self,
         name: str,
-        timeout: float,
+        elapsed: float,
         last_job: DescribeOptimizationJobResponse | None,
+        *,
+        timeout: float | None = None,
     ) -> None:
         self.name = name
+        self.elapsed = elapsed
         self.timeout = timeout
         self.last_job = last_job
         if last_job is None:
@@ -249,7 +254,7 @@ class WaitTimeoutError(OptjobError, TimeoutError):
                 "running on the service"
             )
         super().__init__(
-            f"gave up waiting for optimization job {name!r} after {timeout:g}s {state}. "
+            f"gave up waiting for optimization job {name!r} after {elapsed:g}s {state}. "
             f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
         )
 

@@ -444,7 +444,7 @@ class _Waiter:
             # the error that kept every call from being answered (a refused connection,
             # throttling...), which names the endpoint or the service's words.
             return _without_description(last_error, self.name, elapsed)
-        return WaitTimeoutError(self.name, elapsed, self.last)
+        return WaitTimeoutError(self.name, elapsed, self.last, timeout=self.timeout)
 
     def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
         status = job.optimization_job_status

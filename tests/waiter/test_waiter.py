@@ -218,6 +218,7 @@ def test_timeout_is_a_deadline() -> None:
     assert script.calls[-1] == pytest.approx(600)
     assert all(30 <= pause <= 120 for pause in script.sleeps)
     assert caught.value.timeout == 600
+    assert caught.value.elapsed == pytest.approx(600)
     assert caught.value.last_job is not None
     assert caught.value.last_job.optimization_job_status == "INPROGRESS"
     message = str(caught.value)
@@ -256,7 +257,8 @@ def test_no_timeout_is_bounded_by_the_jobs_own_limits() -> None:
     # describe-completed.json: MaxRuntime 7200 + MaxPending 7200, plus the margin; the
     # last poll lands on that bound.
     assert script.now == pytest.approx(7200 + 7200 + TIMEOUT_MARGIN)
-    assert caught.value.timeout == pytest.approx(script.now)
+    assert caught.value.timeout is None  # none given: the job's own bound applied
+    assert caught.value.elapsed == pytest.approx(script.now)
 
 
 def test_no_timeout_counts_the_time_the_job_has_already_spent() -> None:
@@ -363,7 +365,8 @@ def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
         )
     assert "after 0.4s" in str(caught.value)
     assert "20s" not in str(caught.value)
-    assert caught.value.timeout == pytest.approx(0.4)
+    assert caught.value.timeout == 20  # what was asked
+    assert caught.value.elapsed == pytest.approx(0.4)  # what was spent
 
 
 def test_a_refused_connection_without_a_description_in_the_first_poll_only() -> None:
