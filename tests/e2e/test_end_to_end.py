@@ -200,3 +200,68 @@ def _wire(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((EXAMPLES / "awq-quantization.json").read_text())
     data["OptimizationJobName"] = name
     return data
+
+
+# -- the client's error paths against the emulator's spoiling faults -------------------------
+
+
+@pytest.fixture(params=["in-process", "http"])
+def retrying_client(
+    request: pytest.FixtureRequest, service: FakeOptimizationService
+) -> Iterator[OptimizationJobClient]:
+    """botocore's own retries on (standard mode): a lost answer is retried by botocore."""
+    from botocore.config import Config
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": 3})
+    no_sleep = RetryPolicy(sleep=lambda _: None)
+    if request.param == "in-process":
+        yield OptimizationJobClient(service.client(config=config), retry_policy=no_sleep)
+        return
+    with service.serve() as url:
+        yield OptimizationJobClient(http_client(url, config=config), retry_policy=no_sleep)
+
+
+def test_a_create_whose_answer_is_lost_returns_the_jobs_arn(
+    retrying_client: OptimizationJobClient, service: FakeOptimizationService
+) -> None:
+    # The emulator creates the job, then drops the connection; botocore's retry meets
+    # ResourceInUse. That job is this call's own: the SDK returns its ARN, not an error.
+    service.inject("CreateOptimizationJob", "answer_lost", times=1)
+    created = retrying_client.create(request("lost-answer"))
+    assert service.calls("CreateOptimizationJob") == 2
+    assert service.job_names() == ["lost-answer"]
+    job = retrying_client.describe("lost-answer")
+    assert created.optimization_job_arn == job.optimization_job_arn
+
+
+def test_a_lost_answer_over_a_different_job_of_that_name_stays_an_error(
+    retrying_client: OptimizationJobClient, service: FakeOptimizationService
+) -> None:
+    retrying_client.create(request("taken"))
+    other = attrs.evolve(request("taken"), deployment_instance_type="ml.g6e.xlarge")
+    with pytest.raises(JobAlreadyExistsError):
+        retrying_client.create(other)  # first attempt: ResourceInUse, the job was there before
+    service.inject("CreateOptimizationJob", "answer_lost", times=1)
+    with pytest.raises(JobAlreadyExistsError):
+        retrying_client.create(other)  # the lost answer was a ResourceInUse for another job
+
+
+@pytest.mark.parametrize("fault", ["null_answer", "list_answer", "garbage_timestamp"])
+def test_a_wait_rides_out_answers_that_cannot_be_read(
+    client: OptimizationJobClient, service: FakeOptimizationService, fault: str
+) -> None:
+    client.create(request("spoiled"))
+    service.inject("DescribeOptimizationJob", fault, times=2)
+    job = wait(client, service, "spoiled")
+    assert job.optimization_job_status == JobStatus.COMPLETED
+
+
+@pytest.mark.parametrize("fault", ["null_answer", "list_answer", "huge_timestamp"])
+def test_a_listing_rides_out_answers_that_cannot_be_read(
+    client: OptimizationJobClient, service: FakeOptimizationService, fault: str
+) -> None:
+    for index in range(5):
+        client.create(request(f"job-{index}"))
+    service.inject("ListOptimizationJobs", fault, times=1)
+    names = [summary.optimization_job_name for summary in client.list(page_size=2)]
+    assert sorted(names) == [f"job-{index}" for index in range(5)]
