@@ -427,7 +427,8 @@ def test_the_readme_command_lines_run(world: World, capsys: pytest.CaptureFixtur
             assert status not in (EXIT_USAGE, EXIT_INTERNAL), (statuses, capsys.readouterr().err)
             if status != EXIT_OK:
                 break  # `&&`
-    assert statuses[0] == ("optjob create --file job.json --wait", EXIT_OK), statuses
+    assert ("optjob validate --file job.json", EXIT_OK) in statuses, statuses
+    assert ("optjob create --file job.json --wait", EXIT_OK) in statuses, statuses
     assert len(statuses) >= 5
 
 
