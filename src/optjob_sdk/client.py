@@ -196,10 +196,7 @@ class OptimizationJobClient:
         raise JobAlreadyExistsError(
             f"{conflict.message} (botocore retried the call; the job of that name is not "
             f"the one this request asks for: it differs in {differing})",
-            code=conflict.code,
-            request_id=conflict.request_id,
-            http_status=conflict.http_status,
-            operation=conflict.operation,
+            **conflict.answer,
         ) from conflict.__cause__
 
     def describe(self, name: str) -> DescribeOptimizationJobResponse:

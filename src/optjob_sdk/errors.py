@@ -7,7 +7,7 @@ error it is kept as ``__cause__``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -111,6 +111,17 @@ class ServiceError(OptjobError):
             parts.append(f"({', '.join(details)})")
         super().__init__(" ".join(parts))
 
+    @property
+    def answer(self) -> dict[str, Any]:
+        """``code``, ``request_id``, ``http_status`` and ``operation``: the keywords for
+        another :class:`ServiceError` that reports the same answer in other words."""
+        return {
+            "code": self.code,
+            "request_id": self.request_id,
+            "http_status": self.http_status,
+            "operation": self.operation,
+        }
+
 
 class JobNotFoundError(ServiceError):
     """The service knows no optimization job of that name (ResourceNotFound)."""
@@ -175,13 +186,7 @@ class CreateOutcomeUnknownError(ServiceError):
     def __init__(self, message: str, *, job_name: str, conflict: JobAlreadyExistsError) -> None:
         self.job_name = job_name
         self.conflict = conflict
-        super().__init__(
-            message,
-            code=conflict.code,
-            request_id=conflict.request_id,
-            http_status=conflict.http_status,
-            operation=conflict.operation,
-        )
+        super().__init__(message, **conflict.answer)
 
 
 class PaginationError(OptjobError):

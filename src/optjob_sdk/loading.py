@@ -122,7 +122,16 @@ def _read_document(source: str | os.PathLike[str] | IO[bytes] | IO[str], label: 
     is_yaml = suffix in (".yaml", ".yml") or (
         suffix != ".json" and not text.lstrip().startswith("{")
     )
-    data: Any = _parse_yaml(text) if is_yaml else _parse_json(text)
+    # Both parsers fail these two ways on hostile input; their own syntax errors they
+    # report themselves (as DocumentError, which is not a ValueError).
+    try:
+        data: Any = _parse_yaml(text) if is_yaml else _parse_json(text)
+    except RecursionError:
+        raise DocumentError("is not a request: nested too deeply") from None
+    except ValueError:  # an integer past sys.get_int_max_str_digits()
+        raise DocumentError(
+            "is not a request: it holds a number of more than 4,300 digits"
+        ) from None
     if not isinstance(data, Mapping):
         kind = "nothing" if data is None else f"a {type(data).__name__}"
         raise DocumentError(f"must hold one object (the request), not {kind}")
@@ -160,12 +169,6 @@ def _parse_json(text: str) -> Any:
         raise DocumentError(
             f"is not a request: member {duplicate.args[0]!r} appears twice in one object"
         ) from None
-    except RecursionError:
-        raise DocumentError("is not a request: nested too deeply") from None
-    except ValueError:  # an integer past sys.get_int_max_str_digits()
-        raise DocumentError(
-            "is not a request: it holds a number of more than 4,300 digits"
-        ) from None
 
 
 def _parse_yaml(text: str) -> Any:
@@ -184,12 +187,6 @@ def _parse_yaml(text: str) -> Any:
         raise DocumentError(f"is not valid YAML: {error.problem}{where}") from None
     except yaml.YAMLError as error:
         raise DocumentError(f"is not valid YAML ({type(error).__name__})") from None
-    except RecursionError:
-        raise DocumentError("is not a request: nested too deeply") from None
-    except ValueError:  # an integer past sys.get_int_max_str_digits()
-        raise DocumentError(
-            "is not a request: it holds a number of more than 4,300 digits"
-        ) from None
     _count_values(data)
     return data
 

@@ -39,7 +39,7 @@ import random
 import reprlib
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import tenacity
 from tenacity.wait import wait_base
@@ -315,10 +315,7 @@ class _Waiter:
             return JobNotFoundError(
                 f"optimization job {self.name!r} disappeared while being waited for "
                 f"(last seen {_shown(_status(self.last))}; deleted?): {error.message}",
-                code=error.code,
-                request_id=error.request_id,
-                http_status=error.http_status,
-                operation=error.operation,
+                **error.answer,
             )
         if asked_at < self.grace_end - _SLACK:
             return _NotVisibleYet(error)
@@ -327,10 +324,7 @@ class _Waiter:
     def _never_appeared(self, error: JobNotFoundError, within: float) -> JobNotFoundError:
         return JobNotFoundError(
             f"optimization job {self.name!r} did not appear within {within:g}s: {error.message}",
-            code=error.code,
-            request_id=error.request_id,
-            http_status=error.http_status,
-            operation=error.operation,
+            **error.answer,
         )
 
     def _changed(self, job: DescribeOptimizationJobResponse) -> None:
@@ -463,16 +457,10 @@ def _without_description(last: ServiceError, name: str, elapsed: float) -> Servi
     )
     if isinstance(last, ConnectionFailedError):
         return ConnectionFailedError(message, endpoint=last.endpoint, operation=last.operation)
-    fields: dict[str, Any] = {
-        "code": last.code,
-        "request_id": last.request_id,
-        "http_status": last.http_status,
-        "operation": last.operation,
-    }
     try:  # the same class (ThrottlingError...), so that callers can tell what happened
-        return type(last)(message, **fields)
+        return type(last)(message, **last.answer)
     except TypeError:  # a subclass with another constructor
-        return ServiceError(message, **fields)
+        return ServiceError(message, **last.answer)
 
 
 def wait_for_job(

@@ -196,3 +196,21 @@ def test_an_unparseable_answer_is_a_service_error(fresh_wire: Wire) -> None:
     assert error.code == "InvalidResponse"
     assert error.operation == "DescribeOptimizationJob"
     assert "optimization_job_arn" in str(error)
+
+
+def test_answer_carries_what_identifies_the_services_answer() -> None:
+    error = JobNotFoundError(
+        "no such job",
+        code="ResourceNotFound",
+        request_id="r-1",
+        http_status=400,
+        operation="DescribeOptimizationJob",
+    )
+    again = JobNotFoundError("said otherwise", **error.answer)
+    assert (again.code, again.request_id, again.http_status, again.operation) == (
+        "ResourceNotFound",
+        "r-1",
+        400,
+        "DescribeOptimizationJob",
+    )
+    assert again.message == "said otherwise"
