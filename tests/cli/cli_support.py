@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
+from boto3_support import forget_aws_setup
 from optjob_sdk import OptimizationJobClient, RetryPolicy
 from optjob_sdk.cli import ClientOptions, main
 from optjob_sdk.testing import FakeOptimizationService
@@ -90,22 +91,7 @@ class Cli:
 def clean_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AWS configuration from the machine: no profile, credentials, region or endpoint;
     no instance-metadata lookups; one attempt per call (no real backoff sleeps)."""
-    for name in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_SAGEMAKER",
-        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    forget_aws_setup(monkeypatch, tmp_path)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
 
 

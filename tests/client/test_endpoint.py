@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wire_support import load_example
 
+from boto3_support import forget_aws_setup
 from optjob_sdk import (
     ConfigurationError,
     CreateOptimizationJobRequest,
@@ -29,27 +30,7 @@ NAME = "llama3-8b-awq-2026-11-24"
 @pytest.fixture
 def no_aws_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A machine without credentials, region, profile or configured endpoint."""
-    for variable in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_SAGEMAKER",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ROLE_ARN",
-    ):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance role either
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    forget_aws_setup(monkeypatch, tmp_path)
 
 
 def credentials(client: OptimizationJobClient) -> Any:

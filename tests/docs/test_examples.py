@@ -60,6 +60,7 @@ import boto3
 import pytest
 import yaml
 
+from boto3_support import forget_aws_setup
 from optjob_sdk import waiting
 from optjob_sdk.cli import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, build_parser, main
 from optjob_sdk.testing import FakeOptimizationService
@@ -126,24 +127,6 @@ def python_blocks(page: Path) -> list[Block]:
 
 # -- the world the examples run in --------------------------------------------------------
 
-_AWS_VARIABLES = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_SAGEMAKER",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-)
-
 
 @dataclass
 class World:
@@ -154,15 +137,7 @@ class World:
 
     def without_aws(self) -> None:
         """A machine with no AWS configuration at all."""
-        for name in _AWS_VARIABLES:
-            self.monkeypatch.delenv(name, raising=False)
-        missing = str(self.home / "no-such-aws-file")
-        self.monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", missing)
-        self.monkeypatch.setenv("AWS_CONFIG_FILE", missing)
-        # Not an EC2 instance: without this, botocore's credential lookup asks the
-        # instance-metadata address and waits for its time-outs.
-        self.monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        self._fresh_default_session()
+        forget_aws_setup(self.monkeypatch, self.home)
 
     def _fresh_default_session(self) -> None:
         # boto3's default session caches the credentials it found: a new configuration

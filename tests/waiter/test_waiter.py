@@ -344,25 +344,29 @@ def test_a_wait_that_never_got_a_description_keeps_the_errors_class() -> None:
     assert "after 100s without a single description" in str(caught.value)
 
 
-def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
-    # timeout 20 s, polls 30 s apart: no second poll fits, so the wait ends after the
-    # first call, which took 0.4 s. The message says 0.4 s, not 20.
-    script = Script([(0, "INPROGRESS")])
+def wait_after_one_slow_poll(script: Script) -> DescribeOptimizationJobResponse:
+    """A wait whose one call takes 0.4 s: timeout 20 s, polls 30 s apart (no second fits)."""
 
     def slow_describe(name: str) -> DescribeOptimizationJobResponse:
         script.now += 0.4
         return script.describe(name)
 
+    return wait_for_job(
+        slow_describe,
+        NAME,
+        timeout=20,
+        poll_interval=30,
+        sleep=script.sleep,
+        clock=script.clock,
+        progress=False,
+    )
+
+
+def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
+    # timeout 20 s, polls 30 s apart: no second poll fits, so the wait ends after the
+    # first call, which took 0.4 s. The message says 0.4 s, not 20.
     with pytest.raises(WaitTimeoutError) as caught:
-        wait_for_job(
-            slow_describe,
-            NAME,
-            timeout=20,
-            poll_interval=30,
-            sleep=script.sleep,
-            clock=script.clock,
-            progress=False,
-        )
+        wait_after_one_slow_poll(Script([(0, "INPROGRESS")]))
     assert "after 0.4s" in str(caught.value)
     assert "20s" not in str(caught.value)
     assert caught.value.timeout == 20  # what was asked
@@ -371,22 +375,8 @@ def test_every_timeout_message_gives_the_real_elapsed_time() -> None:
 
 def test_a_refused_connection_without_a_description_in_the_first_poll_only() -> None:
     # Same with a refused connection: the message gives 0.4 s and names the error.
-    script = Script([(0, failing(refused))])
-
-    def slow_describe(name: str) -> DescribeOptimizationJobResponse:
-        script.now += 0.4
-        return script.describe(name)
-
     with pytest.raises(ConnectionFailedError) as caught:
-        wait_for_job(
-            slow_describe,
-            NAME,
-            timeout=20,
-            poll_interval=30,
-            sleep=script.sleep,
-            clock=script.clock,
-            progress=False,
-        )
+        wait_after_one_slow_poll(Script([(0, failing(refused))]))
     assert "after 0.4s without a single description" in str(caught.value)
     assert "Connection refused" in str(caught.value)
 

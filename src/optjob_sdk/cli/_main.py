@@ -105,11 +105,15 @@ class _Parser(argparse.ArgumentParser):
 _STATUSES: Final = ("STARTING", "INPROGRESS", "COMPLETED", "FAILED", "STOPPING", "STOPPED")
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _positive_float(text: str) -> float:
+    value = _number(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
@@ -126,10 +130,7 @@ def _interval(text: str) -> float:
 def _speed(text: str) -> float:
     # Emulated seconds per real second: 1 is real time; inf, no real pauses at all. Below
     # 1 the ~21-minute demo job would take hours (and 1e-300 days past the end of time).
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    value = _number(text)
     if not value >= 1:
         raise argparse.ArgumentTypeError(
             f"must be at least 1 (1 is real time, inf no pauses at all), got {text}"
@@ -138,10 +139,7 @@ def _speed(text: str) -> float:
 
 
 def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    value = _number(text)
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
     return value
