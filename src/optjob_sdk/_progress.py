@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, Protocol, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol, TextIO
 
 from optjob_sdk._text import printable
 
@@ -20,9 +20,13 @@ __all__ = [
     "LineProgress",
     "NotebookProgress",
     "Progress",
+    "SweepProgress",
+    "SweepRow",
+    "SweepView",
     "TerminalProgress",
     "in_notebook_kernel",
     "make_progress",
+    "make_sweep_progress",
     "render",
 ]
 
@@ -222,3 +226,71 @@ def make_progress(enabled: bool | None, stream: TextIO | None = None) -> Progres
     if is_tty:
         return TerminalProgress(out)
     return LineProgress(out) if enabled else _Silent()
+
+
+# -- many jobs at once (wait_many, as_completed) ------------------------------------------
+
+
+class SweepRow(NamedTuple):
+    """One job of a many-job wait, as the display shows it."""
+
+    name: str
+    #: The last status learnt ("" before the job was first seen).
+    status: str
+    #: Whether the end is confirmed (the job's final description is in hand).
+    ended: bool
+    #: The service's FailureReason, for a FAILED job.
+    reason: str | None = None
+
+
+class SweepView(NamedTuple):
+    """Everything a many-job display shows, at one moment."""
+
+    #: Every job, in the order given.
+    rows: Sequence[SweepRow]
+    #: How many jobs ended, by final status (COMPLETED, FAILED, STOPPED, or newer).
+    ended: Mapping[str, int]
+    #: Jobs not ended yet.
+    running: int
+    #: Seconds since the wait began.
+    elapsed: float
+    #: Seconds left before the deadline (``None``: no finite deadline).
+    left: float | None
+    #: Seconds before the next poll (``None``: polling now, or the wait is over).
+    next_poll: float | None
+
+
+class SweepProgress(Protocol):
+    """What a many-job wait tells its display."""
+
+    #: Whether the display shows clocks worth refreshing between polls.
+    live: bool
+
+    def job_ended(self, row: SweepRow, view: SweepView) -> None:
+        """``row``'s job has ended (its final description is in hand)."""
+
+    def update(self, view: SweepView) -> None:
+        """Show the current state (called after each poll, and each second between polls
+        when ``live``)."""
+
+    def close(self, view: SweepView) -> None:
+        """The wait is over (whichever way): leave the output tidy."""
+
+
+class _SilentSweep:
+    live = False
+
+    def job_ended(self, row: SweepRow, view: SweepView) -> None:
+        return None
+
+    def update(self, view: SweepView) -> None:
+        return None
+
+    def close(self, view: SweepView) -> None:
+        return None
+
+
+def make_sweep_progress(enabled: bool | None, stream: TextIO | None = None) -> SweepProgress:
+    """The many-job display for ``progress=enabled`` (decided as :func:`make_progress`
+    decides)."""
+    return _SilentSweep()

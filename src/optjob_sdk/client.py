@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
@@ -44,6 +44,7 @@ from optjob_sdk.models import (
     DeleteOptimizationJobRequest,
     DescribeOptimizationJobRequest,
     DescribeOptimizationJobResponse,
+    OptimizationJobSummary,
     StopOptimizationJobRequest,
 )
 from optjob_sdk.paging import MAX_PAGE_SIZE, JobPager, RetryPolicy, list_request
@@ -63,6 +64,9 @@ _DESCRIBE: Final = "DescribeOptimizationJob"
 _LIST: Final = "ListOptimizationJobs"
 _STOP: Final = "StopOptimizationJob"
 _DELETE: Final = "DeleteOptimizationJob"
+
+#: What a many-job wait learns of a job in one poll: its description, or its list summary.
+JobObservation = DescribeOptimizationJobResponse | OptimizationJobSummary
 
 _NameRequest = type[
     DescribeOptimizationJobRequest | StopOptimizationJobRequest | DeleteOptimizationJobRequest
@@ -275,6 +279,39 @@ class OptimizationJobClient:
             clock=clock,
             rng=rng,
         )
+
+    def wait_many(
+        self,
+        names: Iterable[str],
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 30.0,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        on_update: Callable[[JobObservation], None] | None = None,
+        progress: bool | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> dict[str, DescribeOptimizationJobResponse]:
+        """Wait until every job has ended; returns each job's last description, in the
+        order given (duplicates once). A FAILED or STOPPED job is returned, not raised."""
+        raise NotImplementedError  # landing next
+
+    def as_completed(
+        self,
+        names: Iterable[str],
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 30.0,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        on_update: Callable[[JobObservation], None] | None = None,
+        progress: bool | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> Iterator[DescribeOptimizationJobResponse]:
+        """Each job's last description as soon as its end is seen, each once."""
+        raise NotImplementedError  # landing next
 
     def stop(self, name: str) -> None:
         """Ask the service to stop the job (it goes STOPPING, then STOPPED)."""

@@ -6,7 +6,7 @@ error it is kept as ``__cause__``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -227,12 +227,19 @@ def _why_stopped(job: DescribeOptimizationJobResponse) -> str:
 
 
 class WaitTimeoutError(OptjobError, TimeoutError):
-    """``wait`` reached its deadline while the job was still running.
+    """``wait`` (or ``wait_many``/``as_completed``) reached its deadline while a job was
+    still running.
 
-    The job goes on running on the service; ``last_job`` is its last description
-    (``None`` if no description was ever received). ``timeout`` is the limit the wait was
-    given (``None``: the job's own bound), ``elapsed`` the time it really spent (the
-    message's figure: a wait whose next poll cannot fit before the deadline ends earlier).
+    The jobs go on running on the service. ``timeout`` is the limit the wait was given
+    (``None``: the jobs' own bounds), ``elapsed`` the time it really spent (the message's
+    figure: a wait whose next poll cannot fit before the deadline ends earlier).
+
+    For one job: ``name`` and ``last_job``, its last description (``None`` if none was ever
+    received). For many: ``names`` lists the jobs still running, in the order given
+    (``name`` is the first of them, ``last_job`` is ``None``); ``last_seen`` maps each to
+    what was last learnt of it (a description, a list summary, or ``None``); ``ended`` holds
+    the last descriptions of the jobs that did end before the deadline, so that a sweep's
+    results are not lost with it.
     """
 
     def __init__(
@@ -247,6 +254,9 @@ class WaitTimeoutError(OptjobError, TimeoutError):
         self.elapsed = elapsed
         self.timeout = timeout
         self.last_job = last_job
+        self.names: tuple[str, ...] = (name,)
+        self.last_seen: Mapping[str, object] = {name: last_job}
+        self.ended: Mapping[str, DescribeOptimizationJobResponse] = {}
         if last_job is None:
             # Every Describe failed (transiently): the job's state is not known.
             state = (
@@ -262,6 +272,40 @@ class WaitTimeoutError(OptjobError, TimeoutError):
             f"gave up waiting for optimization job {name!r} after {elapsed:g}s {state}. "
             f"Stop it with `optjob stop {name}` or OptimizationJobClient.stop({name!r})."
         )
+
+    @classmethod
+    def for_many(
+        cls,
+        running: Mapping[str, object],
+        ended: Mapping[str, DescribeOptimizationJobResponse],
+        elapsed: float,
+        *,
+        timeout: float | None = None,
+    ) -> WaitTimeoutError:
+        """The error of a many-job wait: ``running`` maps each job still running (in the
+        order given) to what was last learnt of it, ``ended`` the jobs that did end."""
+        names = tuple(running)
+        error = cls.__new__(cls)
+        error.name = names[0]
+        error.elapsed = elapsed
+        error.timeout = timeout
+        error.last_job = None  # for many, see last_seen
+        error.names = names
+        error.last_seen = dict(running)
+        error.ended = dict(ended)
+        shown = ", ".join(repr(n) for n in names[:_NAMES_SHOWN])
+        more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+        total = len(names) + len(ended)
+        OptjobError.__init__(
+            error,
+            f"gave up waiting after {elapsed:g}s: {len(names)} of {total} optimization jobs "
+            f"still running on the service: {shown}{more}; {len(ended)} ended (see .ended)",
+        )
+        return error
+
+
+#: How many names a many-job WaitTimeoutError's message lists.
+_NAMES_SHOWN = 10
 
 
 class ServiceValidationError(ServiceError):
