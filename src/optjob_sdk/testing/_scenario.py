@@ -12,7 +12,8 @@ read (JSON; YAML with PyYAML installed)::
       "faults": [
         {"operation": "DescribeOptimizationJob", "kind": "throttle", "times": 2},
         {"operation": "*", "kind": "latency", "seconds": 0.2, "times": null, "rate": 0.5}
-      ]
+      ],
+      "list_lag": 5
     }
 
 The check is strict: an unknown key, a value of the wrong type, or one out of range is a
@@ -74,9 +75,11 @@ class Scenario:
     durations: dict[str, float]
     jobs: tuple[_JobRule, ...]
     faults: tuple[_FaultRule, ...]
+    list_lag: float | None = None  # None: the service's own stays
 
     def apply(self, service: FakeOptimizationService) -> None:
-        """Set the default durations, the job outcomes and the faults on ``service``."""
+        """Set the default durations, the job outcomes, the faults and the list lag on
+        ``service``."""
         base = Durations(**{**_as_dict(service.durations), **self.durations})
         service.durations = base
         for job in self.jobs:
@@ -91,6 +94,8 @@ class Scenario:
                 seconds=fault.seconds,
                 seed=fault.seed,
             )
+        if self.list_lag is not None:
+            service.list_lag = self.list_lag
 
 
 def _as_dict(durations: Durations) -> dict[str, float]:
@@ -229,7 +234,7 @@ def _durations(value: Any, where: str) -> dict[str, float]:
 
 
 def _check(data: Mapping[str, Any], label: str) -> Scenario:
-    _keys(data, label, ("durations", "jobs", "faults"))
+    _keys(data, label, ("durations", "jobs", "faults", "list_lag"))
     durations = _durations(data["durations"], f"{label}: durations") if "durations" in data else {}
     jobs = [
         _job(item, f"{label}: jobs[{index}]")
@@ -243,7 +248,8 @@ def _check(data: Mapping[str, Any], label: str) -> Scenario:
         _fault(item, f"{label}: faults[{index}]")
         for index, item in enumerate(_rules(data.get("faults", []), f"{label}: faults"))
     ]
-    return Scenario(durations, tuple(jobs), tuple(faults))
+    lag = _number(data["list_lag"], f"{label}: list_lag") if "list_lag" in data else None
+    return Scenario(durations, tuple(jobs), tuple(faults), lag)
 
 
 def _job(value: Any, where: str) -> _JobRule:

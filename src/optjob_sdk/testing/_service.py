@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
+import dataclasses
 import fnmatch
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import math
@@ -18,7 +21,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -141,13 +144,33 @@ class _Job:
     def name(self) -> str:
         return str(self.request["OptimizationJobName"])
 
-    def types(self) -> list[str]:
+    @functools.cached_property
+    def _types(self) -> tuple[str, ...]:
+        # The request never changes: its techniques are worked out once.
         found: list[str] = []
         for config in self.request.get("OptimizationConfigs", []):
             for member, label in _TECHNIQUES:
                 if config.get(member) is not None and label not in found:
                     found.append(label)
-        return found
+        return tuple(found)
+
+    def types(self) -> list[str]:
+        return list(self._types)
+
+    def as_of(self, when: float) -> _Job:
+        """The job as it was at ``when`` (at most the time of its last :meth:`refresh`).
+
+        Itself when nothing has changed since ``when``; otherwise a copy whose timeline is
+        replayed from creation to ``when`` (the timeline is a function of the virtual clock,
+        so the past is computed, not stored). The job itself is untouched.
+        """
+        if when >= self.modified:
+            return self
+        past = dataclasses.replace(
+            self, status="STARTING", started=None, ended=None, modified=self.created
+        )
+        past.refresh(when)
+        return past
 
     def refresh(self, now: float) -> None:
         """Replay every transition due by ``now``, in order."""
@@ -169,9 +192,11 @@ class _Job:
 
     def _next_transition(self) -> tuple[float, str] | None:
         if self.status == "STARTING":
-            if self.stop_at is not None:
+            started = self.created + self.durations.starting
+            # Compared, not assumed: a replay (as_of) sees a stop made later, while INPROGRESS.
+            if self.stop_at is not None and self.stop_at < started:
                 return self.stop_at, "STOPPING"
-            return self.created + self.durations.starting, "INPROGRESS"
+            return started, "INPROGRESS"
         if self.status == "INPROGRESS":
             assert self.started is not None
             runtime = self._runtime_limit()
@@ -216,6 +241,8 @@ class FakeOptimizationService:
         durations: default :class:`Durations` for every job.
         realtime: let virtual time flow with real time, ``speed`` times faster (demos).
         seed: seeds fault injection's randomness.
+        list_lag: seconds by which ListOptimizationJobs lags DescribeOptimizationJob, as the
+            eventually consistent service's listings can (see :attr:`list_lag`); default 0.
     """
 
     def __init__(
@@ -228,6 +255,7 @@ class FakeOptimizationService:
         realtime: bool = False,
         speed: float = 1.0,
         seed: int | None = None,
+        list_lag: float = 0.0,
     ) -> None:
         if not _REGION.fullmatch(str(region)):
             raise ValueError(f"not a region name: {region!r} (for example us-west-2)")
@@ -244,6 +272,12 @@ class FakeOptimizationService:
         self._mono0 = time.monotonic()
         self._lock = threading.RLock()
         self._jobs: dict[str, _Job] = {}
+        # (CreationTime, name) of every job, sorted: ListOptimizationJobs' default order, so
+        # that a page (a creation window, a NextToken position) is found by bisection
+        # instead of sorting every job on every call.
+        self._by_creation: list[tuple[float, str]] = []
+        self._list_lag = 0.0
+        self.list_lag = list_lag
         self._planned: dict[str, tuple[str, str | None, Durations | None]] = {}
         self._rules: list[tuple[str, tuple[str, str | None, Durations | None]]] = []
         # Signs NextTokens: a token this instance did not make is refused, never trusted.
@@ -289,6 +323,35 @@ class FakeOptimizationService:
     def monotonic(self) -> float:
         """The virtual clock as a monotonic reading (for a waiter's ``clock=``)."""
         return self._now()
+
+    @property
+    def list_lag(self) -> float:
+        """Seconds by which ListOptimizationJobs lags DescribeOptimizationJob (default 0).
+
+        The real service's listings are eventually consistent: a job just created may be
+        missing, a job that just ended may still be listed INPROGRESS, while Describe is
+        current. With ``list_lag = L`` a listing answers as of virtual time ``now - L``: jobs
+        created after it are absent, and every job's status, LastModifiedTime and start and
+        end times are those it had then, filters (``StatusEquals``, ``LastModifiedTime*``)
+        included. Describe stays current; a deleted job vanishes from both at once. Settable
+        at any time (a test can lag only the part that matters).
+
+        >>> service = FakeOptimizationService(list_lag=5)
+        >>> service.list_lag = 0                      # listings current again
+        """
+        return self._list_lag
+
+    @list_lag.setter
+    def list_lag(self, seconds: float) -> None:
+        value = cast("object", seconds)  # checked as given: "5" or True is not a lag
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not (math.isfinite(value) and value >= 0)
+        ):
+            raise ValueError(f"list_lag is a finite, non-negative number of seconds, not {value!r}")
+        with self._lock:
+            self._list_lag = float(seconds)
 
     # -- outcomes, durations, faults ------------------------------------------------------
 
@@ -520,6 +583,7 @@ class FakeOptimizationService:
         chosen = durations if durations is not None else self._default_durations(params)
         job = _Job(params, arn, now, chosen, outcome, reason, modified=now)
         self._jobs[name] = job
+        bisect.insort(self._by_creation, (now, name))
         return {"OptimizationJobArn": arn}
 
     def _rule_for(self, name: str) -> tuple[str, str | None, Durations | None]:
@@ -602,29 +666,62 @@ class FakeOptimizationService:
 
     def _op_ListOptimizationJobs(self, params: dict[str, Any]) -> dict[str, Any]:
         now = self._now()
-        for job in self._jobs.values():
-            job.refresh(now)
+        # The listing's view of the world: ``list_lag`` seconds ago (eventual consistency).
+        seen_at = now - self._list_lag
         # botocore documents the defaults: CreationTime, Ascending.
         sort_by = params.get("SortBy") or "CreationTime"
         descending = (params.get("SortOrder") or "Ascending") == "Descending"
         key = _SORT_KEYS[sort_by]
         query = _query(params, sort_by, descending)
-        jobs = [job for job in self._jobs.values() if _matches(job, params)]
-        if params.get("NextToken"):
-            # The token holds the last position served, not an offset: jobs created or
-            # deleted since then cannot shift what comes next.
-            after = self._read_token(params["NextToken"], query)
-            if descending:
-                jobs = [job for job in jobs if key(job) < after]
-            else:
-                jobs = [job for job in jobs if key(job) > after]
-        jobs.sort(key=key, reverse=descending)
+        after = self._read_token(params["NextToken"], query) if params.get("NextToken") else None
         size = params.get("MaxResults", 50)
+        # The creation window: CreationTimeAfter/Before, and nothing created after seen_at.
+        lowest, highest = params.get("CreationTimeAfter"), params.get("CreationTimeBefore")
+        index = self._by_creation
+        lo = 0 if lowest is None else bisect.bisect_right(index, float(lowest), key=_created)
+        hi = bisect.bisect_right(index, seen_at, key=_created)
+        if highest is not None:
+            hi = min(hi, bisect.bisect_left(index, float(highest), key=_created))
+        if sort_by == "CreationTime":
+            # The token holds the last position served (not an offset), so jobs created or
+            # deleted since cannot shift what comes next: here it narrows the window.
+            if after is not None and descending:
+                hi = min(hi, bisect.bisect_left(index, tuple(after), lo, max(lo, hi)))
+            elif after is not None:
+                lo = max(lo, bisect.bisect_right(index, tuple(after), lo, max(lo, hi)))
+            # Already in order: read until one job past the page (is there a next page?).
+            order = range(hi - 1, lo - 1, -1) if descending else range(lo, hi)
+            window = map(index.__getitem__, order)
+            jobs = list(itertools.islice(self._listed(window, params, now, seen_at), size + 1))
+        else:
+            jobs = list(self._listed(index[lo:hi], params, now, seen_at))
+            if after is not None:
+                position = tuple(after)
+                jobs = [j for j in jobs if (key(j) < position if descending else key(j) > position)]
+            jobs.sort(key=key, reverse=descending)
         page = jobs[:size]
         out: dict[str, Any] = {"OptimizationJobSummaries": [self._summary(j) for j in page]}
         if len(jobs) > size:
             out["NextToken"] = self._make_token(key(page[-1]), query)
         return out
+
+    def _listed(
+        self,
+        window: Iterable[tuple[float, str]],
+        params: dict[str, Any],
+        now: float,
+        seen_at: float,
+    ) -> Iterator[_Job]:
+        """The jobs of ``window`` that match ``params``, each as the listing sees it (as of
+        ``seen_at``); the cheap filters first, a job's timeline only for those that pass."""
+        for _, name in window:
+            job = self._jobs[name]
+            if not _matches_request(job, params):
+                continue
+            job.refresh(now)
+            seen = job.as_of(seen_at)
+            if _matches_state(seen, params):
+                yield seen
 
     def _make_token(self, position: tuple[Any, ...], query: str) -> str:
         payload = base64.urlsafe_b64encode(json.dumps([query, list(position)]).encode())
@@ -665,6 +762,7 @@ class FakeOptimizationService:
     def _op_DeleteOptimizationJob(self, params: dict[str, Any]) -> dict[str, Any]:
         job = self._job(params["OptimizationJobName"])
         del self._jobs[job.name]
+        del self._by_creation[bisect.bisect_left(self._by_creation, (job.created, job.name))]
         return {}
 
 
@@ -685,27 +783,33 @@ def error_answer(status: int, code: str, message: str, request_id: str) -> Answe
     return Answer(status, _headers(request_id), body)
 
 
-def _matches(job: _Job, params: dict[str, Any]) -> bool:
+def _matches_request(job: _Job, params: dict[str, Any]) -> bool:
+    """The filters on what never changes: the name, the techniques, the creation time."""
     name_filter = params.get("NameContains")
     if name_filter and name_filter.lower() not in job.name.lower():
         return False
+    optimization = params.get("OptimizationContains")
+    if optimization and not any(optimization.lower() in t.lower() for t in job._types):
+        return False
+    return _within(job.created, params, "CreationTime")
+
+
+def _matches_state(job: _Job, params: dict[str, Any]) -> bool:
+    """The filters on what moves with the clock: the status and the last modification."""
     status = params.get("StatusEquals")
     if status and job.status != status:
         return False
-    optimization = params.get("OptimizationContains")
-    if optimization and not any(optimization.lower() in t.lower() for t in job.types()):
-        return False
-    windows = (
-        ("CreationTimeAfter", job.created, 1),
-        ("CreationTimeBefore", job.created, -1),
-        ("LastModifiedTimeAfter", job.modified, 1),
-        ("LastModifiedTimeBefore", job.modified, -1),
-    )
+    return _within(job.modified, params, "LastModifiedTime")
+
+
+def _within(value: float, params: dict[str, Any], member: str) -> bool:
     # After: strictly later than the bound; Before: strictly earlier.
-    return all(
-        params.get(key) is None or (value - float(params[key])) * sign > 0
-        for key, value, sign in windows
-    )
+    after, before = params.get(f"{member}After"), params.get(f"{member}Before")
+    return (after is None or value > float(after)) and (before is None or value < float(before))
+
+
+def _created(entry: tuple[float, str]) -> float:
+    return entry[0]
 
 
 _SORT_KEYS: Final[dict[str, Callable[[_Job], tuple[Any, ...]]]] = {
