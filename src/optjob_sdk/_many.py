@@ -18,7 +18,9 @@ How a round learns the pending jobs' statuses:
   of matching jobs is known from the previous listing; until then a listing is a probe
   that stops as soon as its pages stop paying for themselves (it goes on to page ``k + 1``
   only while it has found more than ``k`` pending jobs), so a probe never costs more than
-  describing the jobs it did not find, plus at most one page in the very first round.
+  describing each pending job would, except in the very first round, when nothing is
+  known of the jobs yet: that probe (newest first, taken for four jobs or more) may find
+  none of them on its first page, one call more.
 - **Confirming.** A job a listing shows ended is described once: that both confirms the
   end (list results can lag Describe) and fetches its full description (FailureReason,
   OptimizationOutput). A pending job missing from a listing is described too (it may be
@@ -96,6 +98,9 @@ JobObservation = DescribeOptimizationJobResponse | OptimizationJobSummary
 
 #: The service's page-size limit (shape MaxResults: 1..100).
 _PAGE: Final = 100
+#: The least number of pending jobs for which a first round (no creation time known yet)
+#: lists rather than describes: the listing may find none of them on its first page.
+_FIRST_PROBE: Final = 4
 #: CreationTimeAfter/Before are strict and sent to the millisecond (or second): a second
 #: of room on either side keeps the pending jobs themselves inside the window.
 _MARGIN: Final = timedelta(seconds=1)
@@ -207,6 +212,7 @@ class _Job:
         "bound",
         "creation",
         "final",
+        "first_seen",
         "last",
         "listed_ended",
         "name",
@@ -226,6 +232,7 @@ class _Job:
         #: Whether ``bound`` comes from a summary (the job's StoppingCondition unknown).
         self.provisional = False
         self.observed_at = -math.inf
+        self.first_seen = math.nan
         self.not_found: JobNotFoundError | None = None
         self.listed_ended = False
         self.final: DescribeOptimizationJobResponse | None = None
@@ -398,7 +405,12 @@ class _Sweep:
         if self.listing_broken or len(pending) < 2:
             return False
         window = self.window(pending)
-        if window is None or self.listing is None:
+        if window is None:
+            # Nothing known of where the jobs are (the first round): the probe, newest
+            # first, may find none of them on its first page, one call lost. Worth the
+            # risk only when it can save several.
+            return len(pending) >= _FIRST_PROBE
+        if self.listing is None:
             return True  # a probe: it stops as soon as it stops paying for itself
         known = sum(1 for job in pending if job.creation is not None)
         matching, _ = self.listing.count(*window)
@@ -522,15 +534,20 @@ class _Sweep:
                 printable(status),
             )
         changed = recreated or status != job.status
+        if job.last is None or recreated:
+            job.first_seen = now
         job.status = status
         job.creation = seen.creation_time
         job.last = seen
+        # Bounds count from the first sighting, as the single waiter's count from its
+        # first description: a summary's (a day assumed) is replaced by the job's own
+        # limits once it is described, not pushed later by the time in between.
         if isinstance(seen, DescribeOptimizationJobResponse):
             if job.bound is None or job.provisional or recreated:
-                job.bound = now + own_bound(seen)
+                job.bound = job.first_seen + own_bound(seen)
                 job.provisional = False
         elif job.bound is None or recreated:
-            job.bound = now + _summary_bound(seen)
+            job.bound = job.first_seen + _summary_bound(seen)
             job.provisional = True
         if changed and self.on_update is not None:
             self.on_update(seen)
