@@ -1,4 +1,13 @@
-"""The waiter behind ``OptimizationJobClient.wait``: poll until the job ends, frugally.
+"""The waiters behind ``OptimizationJobClient.wait`` (one job) and ``wait_many`` /
+``as_completed`` (many at once): poll until the jobs end, frugally.
+
+Many jobs (:func:`jobs_as_completed`, :func:`wait_for_jobs`): a thin loop that does what the
+sweep in ``_many`` says (a List page, a Describe, a pause) and hands each end over as it is
+confirmed; the sweep itself does no I/O, so the async client drives the same one. It keeps
+every rule below, but learns the pending jobs' statuses from ListOptimizationJobs when that
+costs fewer calls than one Describe per job.
+
+One job:
 
 Built on a ``tenacity.Retrying``: a result predicate (the status is not terminal) combined
 with an exception predicate (a transient error), a stop that respects the deadline on the
