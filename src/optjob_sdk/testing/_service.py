@@ -655,12 +655,7 @@ class FakeOptimizationService:
             out["OptimizationStartTime"] = job.started
         if job.ended is not None:
             out["OptimizationEndTime"] = job.ended
-        summary_shape = (
-            _operation_model("ListOptimizationJobs")
-            .output_shape.members["OptimizationJobSummaries"]
-            .member
-        )
-        if "MaxInstanceCount" in summary_shape.members and "MaxInstanceCount" in job.request:
+        if "MaxInstanceCount" in job.request and "MaxInstanceCount" in _summary_members():
             out["MaxInstanceCount"] = job.request["MaxInstanceCount"]
         return out
 
@@ -897,6 +892,13 @@ def _partition(region: str) -> tuple[str, str]:
         if known or re.fullmatch(partition.get("regionRegex", "$^"), region):
             return str(partition["partition"]), str(partition["dnsSuffix"])
     return "aws", "amazonaws.com"
+
+
+@functools.cache
+def _summary_members() -> frozenset[str]:
+    """The members of a listing's summaries in botocore's model (asked once, not per job)."""
+    shape = _operation_model("ListOptimizationJobs").output_shape
+    return frozenset(shape.members["OptimizationJobSummaries"].member.members)
 
 
 _model_lock = threading.Lock()
