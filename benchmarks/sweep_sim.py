@@ -38,6 +38,7 @@ seconds (the emulator's ``list_lag``), as the eventually consistent service's ca
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import json
 import platform
@@ -63,6 +64,7 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 STARTING = 60.0
 SHORTEST, LONGEST = 10 * 60.0, 3 * 3600.0  # INPROGRESS, drawn per job
 UNRELATED_EVERY = 15.0  # seconds between two unrelated jobs' creations
+SLACK = 1e-6  # seconds: equal delays summed in another order may differ in the last bit
 WAITED = ("DescribeOptimizationJob", "ListOptimizationJobs")
 REQUEST: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/SageMakerOptimizationRole",
@@ -216,7 +218,13 @@ def measured(
     return result
 
 
-def one_wait_per_job(service: FakeOptimizationService, names: list[str], seed: int) -> Result:
+def one_wait_per_job(
+    service: FakeOptimizationService, names: list[str], seed: int, *, own_jitter: bool = False
+) -> Result:
+    """``own_jitter``: each waiter draws its jitter from its own ``random.Random``; by
+    default all draw the same as the many-job waiter (the same schedule: the issue's "as fast
+    as a single waiter on the same schedule"), so that the delays compare the ways of
+    polling rather than the luck of the draw."""
     client = OptimizationJobClient(service.client())
     scheduler = VirtualScheduler(service, len(names))
     problems: list[BaseException] = []
@@ -229,7 +237,7 @@ def one_wait_per_job(service: FakeOptimizationService, names: list[str], seed: i
                         name,
                         sleep=scheduler.sleep,
                         clock=service.monotonic,
-                        rng=random.Random(seed * 100_003 + index),
+                        rng=random.Random(seed * 100_003 + index if own_jitter else seed),
                         progress=False,
                     )
                 except (JobFailedError, JobStoppedError) as error:
@@ -359,13 +367,13 @@ def targets(case: Case, results: dict[str, Result]) -> list[tuple[str, bool]]:
             (
                 f"{case.label}, {way}: mean delay {statistics.mean(delays):.1f} s <= "
                 f"{statistics.mean(single_delays):.1f} s",
-                statistics.mean(delays) <= statistics.mean(single_delays),
+                statistics.mean(delays) <= statistics.mean(single_delays) + SLACK,
             )
         )
         checks.append(
             (
                 f"{case.label}, {way}: max delay {max(delays):.1f} s <= {max(single_delays):.1f} s",
-                max(delays) <= max(single_delays),
+                max(delays) <= max(single_delays) + SLACK,
             )
         )
     return checks
@@ -378,6 +386,11 @@ def main() -> int:
     parser.add_argument("--among", type=int, default=5000, help="unrelated jobs for N = 3")
     parser.add_argument("--list-lag", type=float, default=0.0)
     parser.add_argument("--only", choices=("single", "many"), default=None)
+    parser.add_argument(
+        "--own-jitter",
+        action="store_true",
+        help="each single waiter draws its own jitter (default: the same as the many-job waiter)",
+    )
     args = parser.parse_args()
     cases = [Case(f"{int(size):,}", int(size)) for size in args.sizes.split(",") if size]
     if args.among:
@@ -387,8 +400,11 @@ def main() -> int:
         for way, run in WAYS.items()
         if args.only is None or (way in MANY) == (args.only == "many")
     }
+    if "wait x N" in ways:
+        ways["wait x N"] = functools.partial(one_wait_per_job, own_jitter=args.own_jitter)
     print(
-        f"seed {args.seed}, list lag {args.list_lag:g} s; jobs: {STARTING:g} s STARTING, then "
+        f"seed {args.seed}, single waiters' jitter: {'own' if args.own_jitter else 'same'}, "
+        f"list lag {args.list_lag:g} s; jobs: {STARTING:g} s STARTING, then "
         f"{SHORTEST / 60:g} min to {LONGEST / 3600:g} h INPROGRESS; waiters at their defaults; "
         f"Python {platform.python_version()} on {platform.machine()}"
     )
