@@ -484,8 +484,9 @@ def _table_rows(
     of them, more when fewer jobs are running) and the running jobs in the room left.
     ``ends``: job names in the order their ends were seen.
     """
+    rows = list(rows)  # once: a waiter's rows may be made as they are read
     if len(rows) <= limit:
-        return list(rows), 0
+        return rows, 0
     index = {row.name: i for i, row in enumerate(rows)}
     running = [i for i, row in enumerate(rows) if not row.ended]
     # Newest first; ended rows the display was not told of count as the oldest.

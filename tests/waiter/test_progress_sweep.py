@@ -7,6 +7,9 @@ each end, update after each poll (and each second between polls), close at the e
 from __future__ import annotations
 
 import io
+import json
+import random
+import re
 import sys
 import types
 from collections import Counter
@@ -17,6 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from examples import EXAMPLES
+from optjob_sdk import (
+    CreateOptimizationJobRequest,
+    OptimizationJobClient,
+    WaitTimeoutError,
+    from_dict,
+)
 from optjob_sdk._progress import (
     TABLE_ROWS,
     LineSweepProgress,
@@ -30,6 +40,7 @@ from optjob_sdk._progress import (
     sweep_line,
     sweep_summary,
 )
+from optjob_sdk.testing import Durations, FakeOptimizationService
 
 
 class FakeTTY(io.StringIO):
@@ -551,3 +562,129 @@ def test_a_terminal_never_writes_past_its_width_or_a_control_character(
     drawn = [frame for line in out.split("\n") for frame in line.split("\r")]
     assert all(len(frame) <= width for frame in drawn)
     assert len(frames(out)) == len(seen.rows) + 1  # one line per end, and the summary
+
+
+# -- wait_many and as_completed on the emulator ---------------------------------------------------
+
+#: A sweep of four jobs: one fails (its reason holding an escape sequence), one is stopped,
+#: one takes longer than the others.
+SWEEP = ("llama3-awq-g5", "llama3-awq-g6", "llama3-awq-g6e", "llama3-awq-inf2")
+
+
+@pytest.fixture
+def swept() -> tuple[FakeOptimizationService, OptimizationJobClient]:
+    service = FakeOptimizationService(seed=7)
+    service.set_outcome("llama3-awq-g6", "FAILED", reason="ClientError: out of memory\x1b[2J")
+    service.set_outcome("llama3-awq-g6e", "STOPPED")
+    service.set_outcome("llama3-awq-inf2", "COMPLETED", durations=Durations(in_progress=3000))
+    client = OptimizationJobClient(service.client())
+    data = json.loads((EXAMPLES / "awq-quantization.json").read_text())
+    for name in SWEEP:
+        client.create(
+            from_dict(CreateOptimizationJobRequest, {**data, "OptimizationJobName": name})
+        )
+    return service, client
+
+
+_ENDED_LINE = re.compile(
+    r"(?P<name>\S+): (?P<status>[A-Z]+) +elapsed (?P<clock>[\d:]+)(?P<rest>.*)"
+)
+
+
+def test_wait_many_draws_into_a_terminal(
+    swept: tuple[FakeOptimizationService, OptimizationJobClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, client = swept
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    monkeypatch.setenv("COLUMNS", "100")
+    jobs = client.wait_many(
+        SWEEP, sleep=service.advance, clock=service.monotonic, rng=random.Random(0)
+    )
+    out = tty.getvalue()
+    assert out.endswith("\n")
+    assert _no_control_characters(out), repr(out)
+    lines = frames(out)
+    assert all(len(frame) <= 99 for line in lines for frame in line)
+    # One permanent line per job, as its end was confirmed (the long job last)...
+    ended = [_ENDED_LINE.fullmatch(line[-1]) for line in lines[:-1]]
+    assert all(ended), lines
+    assert sorted(m["name"] for m in ended if m) == sorted(SWEEP)
+    assert ended[-1] is not None
+    assert ended[-1]["name"] == "llama3-awq-inf2"
+    outcomes = {m["name"]: (m["status"], m["rest"]) for m in ended if m}
+    assert outcomes == {
+        "llama3-awq-g5": ("COMPLETED", ""),
+        "llama3-awq-g6": ("FAILED", "; ClientError: out of memory\\x1b[2J"),
+        "llama3-awq-g6e": ("STOPPED", ""),
+        "llama3-awq-inf2": ("COMPLETED", ""),
+    }
+    assert {name: job.optimization_job_status for name, job in jobs.items()} == {
+        name: status for name, (status, _) in outcomes.items()
+    }
+    # ... above the live summary, drawn after each poll, and ending on the final one.
+    summaries = [frame for line in lines for frame in line if "ended" in frame]
+    assert summaries[0].startswith("0/4 ended; 4 running; polling...")  # the first poll
+    assert re.fullmatch(r"0/4 ended; 4 running; next poll in 00:3\d; [\d:]+ left", summaries[1])
+    assert any(
+        s.startswith("3/4 ended: 1 COMPLETED, 1 FAILED, 1 STOPPED; 1 running; next poll in")
+        for s in summaries
+    )
+    final = lines[-1][-1]
+    assert re.fullmatch(r"4/4 ended: 2 COMPLETED, 1 FAILED, 1 STOPPED; elapsed [\d:]+", final)
+    assert final.endswith(f"elapsed {ended[-1]['clock']}")  # the wait ended with its last end
+
+
+def test_wait_many_writes_plain_lines_when_asked_off_a_terminal(
+    swept: tuple[FakeOptimizationService, OptimizationJobClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, client = swept
+    log = io.StringIO()
+    monkeypatch.setattr("sys.stderr", log)
+    client.wait_many(SWEEP, progress=True, sleep=service.advance, clock=service.monotonic)
+    out = log.getvalue()
+    assert "\r" not in out
+    lines = out.splitlines()
+    assert len(lines) == len(SWEEP) + 1
+    assert sorted(line.split(":")[0] for line in lines[:-1]) == sorted(SWEEP)
+    assert lines[-1].startswith("4/4 ended: 2 COMPLETED, 1 FAILED, 1 STOPPED; elapsed ")
+
+
+def test_wait_many_is_silent_when_piped(
+    swept: tuple[FakeOptimizationService, OptimizationJobClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, client = swept
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    client.wait_many(SWEEP, sleep=service.advance, clock=service.monotonic)
+    assert pipe.getvalue() == ""
+
+
+def test_as_completed_leaves_the_display_tidy_when_the_loop_stops_early(
+    swept: tuple[FakeOptimizationService, OptimizationJobClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, client = swept
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    for job in client.as_completed(SWEEP, sleep=service.advance, clock=service.monotonic):
+        assert job.optimization_job_status == "COMPLETED"
+        break  # the first good one will do
+    out = tty.getvalue()
+    assert out.endswith("\n")  # closed: the prompt starts on a line of its own
+    assert re.search(r"\r1/4 ended: 1 COMPLETED; 3 still running; elapsed [\d:]+ *\n$", out)
+
+
+def test_at_the_deadline_the_summary_says_what_still_runs(
+    swept: tuple[FakeOptimizationService, OptimizationJobClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, client = swept
+    log = io.StringIO()
+    monkeypatch.setattr("sys.stderr", log)
+    with pytest.raises(WaitTimeoutError) as raised:
+        client.wait_many(
+            SWEEP, timeout=2400, progress=True, sleep=service.advance, clock=service.monotonic
+        )
+    assert list(raised.value.names) == ["llama3-awq-inf2"]
+    assert log.getvalue().splitlines()[-1] == (
+        "3/4 ended: 1 COMPLETED, 1 FAILED, 1 STOPPED; 1 still running; elapsed 40:00"
+    )
