@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
+import subprocess
 import sys
+import textwrap
 import types
 from collections import Counter
 from collections.abc import Sequence
@@ -544,6 +547,23 @@ def test_summary_and_ended_lines_fit_any_width(seen: SweepView, width: int, fina
         assert line.isprintable()
 
 
+_OWN_TAGS = re.compile(r"</?(div|table|thead|tbody|tr|th|td|span)( [^<>]*)?>")
+
+
+@given(st.lists(job_rows, max_size=8))
+def test_the_notebook_table_never_passes_markup_or_control_characters(
+    rows: list[SweepRow],
+) -> None:
+    table = SweepTable(view(rows))
+    page = table._repr_html_()
+    # Once the table's own tags are gone, no markup is left: every value was escaped.
+    assert not {"<", ">"} & set(_OWN_TAGS.sub("", page))
+    assert page.count("<tr>") == len(rows) + 1  # one row per job, under the heading
+    lines = repr(table).splitlines()
+    assert len(lines) == len(rows) + 1  # the summary, one line per job
+    assert all(line.isprintable() for line in [*page.split("\n"), *lines])
+
+
 @given(views, st.integers(0, 400))
 def test_a_terminal_never_writes_past_its_width_or_a_control_character(
     seen: SweepView, columns: int
@@ -688,3 +708,69 @@ def test_at_the_deadline_the_summary_says_what_still_runs(
     assert log.getvalue().splitlines()[-1] == (
         "3/4 ended: 1 COMPLETED, 1 FAILED, 1 STOPPED; 1 still running; elapsed 40:00"
     )
+
+
+# -- a real terminal ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_real_pseudo_terminal_gets_the_live_display() -> None:
+    """wait_many in a child process whose stderr is a pty: detected, drawn with \\r, cut
+    to the pty's own width."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    program = textwrap.dedent(
+        f"""
+        import json, sys
+        sys.path[:0] = {[os.path.dirname(os.path.dirname(__file__))]!r}
+        from examples import EXAMPLES
+        from optjob_sdk import CreateOptimizationJobRequest, OptimizationJobClient, from_dict
+        from optjob_sdk.testing import FakeOptimizationService
+        service = FakeOptimizationService(seed=7)
+        service.set_outcome("pty-sweep-2", "FAILED", reason="ClientError: " + "x" * 200)
+        client = OptimizationJobClient(service.client())
+        data = json.loads((EXAMPLES / "awq-quantization.json").read_text())
+        names = [f"pty-sweep-{{i}}" for i in range(3)]
+        for name in names:
+            data["OptimizationJobName"] = name
+            client.create(from_dict(CreateOptimizationJobRequest, data))
+        jobs = client.wait_many(names, sleep=service.advance, clock=service.monotonic)
+        print("RESULT", len(jobs), flush=True)
+        """
+    )
+    leader, follower = pty.openpty()
+    # A 60-column terminal: the failure reason has to be cut.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+    child = subprocess.Popen(
+        [sys.executable, "-c", program],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={key: value for key, value in os.environ.items() if key != "COLUMNS"},
+    )
+    os.close(follower)
+    stdout, _ = child.communicate(timeout=60)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the pty's other end is closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert child.returncode == 0
+    assert stdout.decode().strip() == "RESULT 3"
+    terminal = b"".join(chunks).decode().replace("\r\n", "\n")  # the pty's own newline mapping
+    lines = frames(terminal)
+    assert all(len(frame) <= 59 for line in lines for frame in line)
+    ended = sorted(line[-1].split(":")[0] for line in lines[:-1])
+    assert ended == ["pty-sweep-0", "pty-sweep-1", "pty-sweep-2"]
+    failed = next(line[-1] for line in lines if line[-1].startswith("pty-sweep-2:"))
+    assert re.fullmatch(r"pty-sweep-2: FAILED     elapsed [\d:]+; ClientError: x+\.\.\.", failed)
+    assert len(failed) == 59  # the width of the pty, less its last column
+    assert lines[-1][-1].startswith("3/3 ended: 2 COMPLETED, 1 FAILED; elapsed ")
