@@ -550,3 +550,40 @@ def test_any_text_from_the_service_is_printed_escaped(
         assert len(out.splitlines()) == 1 + 2 + len(running)
     assert all(line.isprintable() for line in stderr.getvalue().splitlines())
     assert "internal error" not in stderr.getvalue()
+
+
+class _Listing:
+    """A client whose listing holds one job in each status (and one newer than the SDK);
+    its many-job wait records the names asked for and answers them COMPLETED."""
+
+    STATUSES = ("COMPLETED", "FAILED", "STOPPED", "STARTING", "INPROGRESS", "STOPPING", "PAUSED")
+
+    def __init__(self) -> None:
+        self.waited: list[str] = []
+
+    def list(self, *, name_contains: str | None = None) -> list[OptimizationJobSummary]:
+        return [
+            OptimizationJobSummary(
+                optimization_job_name=f"{name_contains}-{status.lower()}",
+                optimization_job_arn=f"arn:aws:sagemaker:us-west-2:1:optimization-job/{status}",
+                optimization_job_status=status,
+                creation_time=datetime(2026, 11, 24, tzinfo=timezone.utc),
+                deployment_instance_type="ml.g5.12xlarge",
+                optimization_types=(),
+            )
+            for status in self.STATUSES
+        ]
+
+    def wait_many(self, names: list[str], **_: Any) -> dict[str, DescribeOptimizationJobResponse]:
+        self.waited = list(names)
+        return {name: described(name, "COMPLETED", "") for name in names}
+
+
+def test_name_contains_keeps_every_status_that_has_not_ended(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = _Listing()
+    code = main(["wait", "--name-contains", "sweep"], client_factory=lambda _: client)  # type: ignore[arg-type,return-value]
+    assert code == EXIT_OK, capsys.readouterr().err
+    # STARTING, INPROGRESS, STOPPING, and a status newer than this SDK: not ended.
+    assert client.waited == ["sweep-starting", "sweep-inprogress", "sweep-stopping", "sweep-paused"]
