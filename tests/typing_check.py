@@ -73,6 +73,10 @@ def client_api(
     assert_type(client.create(request), CreateOptimizationJobResponse)
     assert_type(client.describe("job"), DescribeOptimizationJobResponse)
     assert_type(client.wait("job", timeout=60.0), DescribeOptimizationJobResponse)
+    many = client.wait_many(["a", "b"], timeout=60.0, on_update=lambda seen: None)
+    assert_type(many, dict[str, DescribeOptimizationJobResponse])
+    for ended in client.as_completed(("a", "b"), poll_interval=5.0):
+        assert_type(ended, DescribeOptimizationJobResponse)
     assert_type(client.stop("job"), None)
     assert_type(client.delete("job"), None)
     pager = client.list(status=JobStatus.COMPLETED, max_items=10)
@@ -91,6 +95,12 @@ def errors_carry_jobs(
     assert_type(failed.job, DescribeOptimizationJobResponse)
     assert_type(failed.failure_reason, str | None)
     assert_type(timeout.last_job, DescribeOptimizationJobResponse | None)
+    assert_type(timeout.names, tuple[str, ...])
+    assert_type(timeout.ended["a"], DescribeOptimizationJobResponse)
+    assert_type(
+        timeout.last_seen["a"],
+        DescribeOptimizationJobResponse | optjob_sdk.OptimizationJobSummary | None,
+    )
 
 
 def emulator_types() -> None:

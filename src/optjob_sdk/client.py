@@ -44,11 +44,17 @@ from optjob_sdk.models import (
     DeleteOptimizationJobRequest,
     DescribeOptimizationJobRequest,
     DescribeOptimizationJobResponse,
-    OptimizationJobSummary,
+    ListOptimizationJobsResponse,
     StopOptimizationJobRequest,
 )
 from optjob_sdk.paging import MAX_PAGE_SIZE, JobPager, RetryPolicy, list_request
-from optjob_sdk.waiting import DEFAULT_MAX_POLL_INTERVAL, wait_for_job
+from optjob_sdk.waiting import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    JobObservation,
+    jobs_as_completed,
+    wait_for_job,
+    wait_for_jobs,
+)
 
 if TYPE_CHECKING:
     import random
@@ -64,9 +70,6 @@ _DESCRIBE: Final = "DescribeOptimizationJob"
 _LIST: Final = "ListOptimizationJobs"
 _STOP: Final = "StopOptimizationJob"
 _DELETE: Final = "DeleteOptimizationJob"
-
-#: What a many-job wait learns of a job in one poll: its description, or its list summary.
-JobObservation = DescribeOptimizationJobResponse | OptimizationJobSummary
 
 _NameRequest = type[
     DescribeOptimizationJobRequest | StopOptimizationJobRequest | DeleteOptimizationJobRequest
@@ -293,9 +296,44 @@ class OptimizationJobClient:
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> dict[str, DescribeOptimizationJobResponse]:
-        """Wait until every job has ended; returns each job's last description, in the
-        order given (duplicates once). A FAILED or STOPPED job is returned, not raised."""
-        raise NotImplementedError  # landing next
+        """Wait until every job has ended; returns each job's final description, by name, in
+        the order given (each name once). A FAILED or STOPPED job is returned, not raised: a
+        sweep expects some.
+
+        Polls a few calls a round rather than one per job: each round lists the pending
+        jobs' statuses (100 a call, narrowed by name and creation time) when that costs
+        fewer calls than describing each, and describes a job once when its end is seen
+        (see ``docs/sweeps.md``). The keywords are :meth:`wait`'s, with the same schedule,
+        deadline plan, not-found grace and riding out of transient faults; ``on_update``
+        gets a description or a list summary (:data:`~optjob_sdk.waiting.JobObservation`)
+        at each status change of each job.
+
+        Raises :class:`~optjob_sdk.WaitTimeoutError` at the deadline, naming the jobs still
+        running (``.names``) and keeping those that ended (``.ended``);
+        :class:`~optjob_sdk.JobNotFoundError` for a name that does not appear within the
+        not-found grace (or is deleted while waited for); a
+        :class:`~optjob_sdk.ValidationError` for wrong arguments, before any call.
+
+        >>> from optjob_sdk import OptimizationJobClient
+        >>> from optjob_sdk.testing import FakeOptimizationService
+        >>> service = FakeOptimizationService()
+        >>> client = OptimizationJobClient(service.client())
+        >>> client.wait_many([], sleep=service.advance, clock=service.monotonic)
+        {}
+        """
+        return wait_for_jobs(
+            self._describe_for_wait,
+            self._parsed_list_page,
+            names,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+            progress=progress,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
 
     def as_completed(
         self,
@@ -310,8 +348,30 @@ class OptimizationJobClient:
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> Iterator[DescribeOptimizationJobResponse]:
-        """Each job's last description as soon as its end is seen, each once."""
-        raise NotImplementedError  # landing next
+        """Each job's final description as soon as its end is seen, each once, in the order
+        the ends are seen: the streaming form of :meth:`wait_many`, like
+        ``concurrent.futures.as_completed``. The arguments are checked at the call; nothing
+        is sent until the iterator is advanced. At the deadline the iterator raises
+        :class:`~optjob_sdk.WaitTimeoutError` (the jobs still running are ``.names``).
+
+        ::
+
+            for job in client.as_completed(names, timeout=3 * 3600):
+                print(job.optimization_job_name, job.optimization_job_status)
+        """
+        return jobs_as_completed(
+            self._describe_for_wait,
+            self._parsed_list_page,
+            names,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+            progress=progress,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
 
     def stop(self, name: str) -> None:
         """Ask the service to stop the job (it goes STOPPING, then STOPPED)."""
@@ -331,6 +391,9 @@ class OptimizationJobClient:
             _DESCRIBE, self.sagemaker_client.describe_optimization_job, _named(name), name
         )
         return parse_response(DescribeOptimizationJobResponse, raw, _DESCRIBE)
+
+    def _parsed_list_page(self, params: dict[str, Any]) -> ListOptimizationJobsResponse:
+        return parse_response(ListOptimizationJobsResponse, self._list_page(params), _LIST)
 
     def _list_page(self, params: dict[str, Any]) -> Mapping[str, Any]:
         subject = f"MaxResults={params.get('MaxResults')}"

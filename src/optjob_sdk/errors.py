@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from optjob_sdk.models import DescribeOptimizationJobResponse
+    from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
 
 __all__ = [
     "ConfigurationError",
@@ -255,7 +255,9 @@ class WaitTimeoutError(OptjobError, TimeoutError):
         self.timeout = timeout
         self.last_job = last_job
         self.names: tuple[str, ...] = (name,)
-        self.last_seen: Mapping[str, object] = {name: last_job}
+        self.last_seen: Mapping[
+            str, DescribeOptimizationJobResponse | OptimizationJobSummary | None
+        ] = {name: last_job}
         self.ended: Mapping[str, DescribeOptimizationJobResponse] = {}
         if last_job is None:
             # Every Describe failed (transiently): the job's state is not known.
@@ -276,7 +278,7 @@ class WaitTimeoutError(OptjobError, TimeoutError):
     @classmethod
     def for_many(
         cls,
-        running: Mapping[str, object],
+        running: Mapping[str, DescribeOptimizationJobResponse | OptimizationJobSummary | None],
         ended: Mapping[str, DescribeOptimizationJobResponse],
         elapsed: float,
         *,

@@ -34,32 +34,43 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 import random
-import reprlib
 import time
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Iterable, Iterator
 
 import tenacity
-from tenacity.wait import wait_base
 
+from optjob_sdk import _many
 from optjob_sdk._errors_map import is_transient
-from optjob_sdk._progress import Progress, make_progress
-from optjob_sdk._text import printable
+from optjob_sdk._progress import Progress, make_progress, make_sweep_progress
+from optjob_sdk._schedule import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_RUNTIME_BOUND,
+    FIRST_CONTACT_LIMIT,
+    NOT_FOUND_GRACE,
+    SLACK,
+    TERMINAL_STATUSES,
+    TIMEOUT_MARGIN,
+    JitteredBackoff,
+    check_wait_arguments,
+    disappeared,
+    fit_pause,
+    never_appeared,
+    own_bound,
+    plan_pause,
+    shown,
+    without_description,
+)
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
-    ConnectionFailedError,
-    FieldError,
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
     OptjobError,
     ServiceError,
-    ValidationError,
     WaitTimeoutError,
 )
-from optjob_sdk.models import DescribeOptimizationJobResponse
+from optjob_sdk.models import DescribeOptimizationJobResponse, ListOptimizationJobsResponse
 
 __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
@@ -69,100 +80,19 @@ __all__ = [
     "TERMINAL_STATUSES",
     "TIMEOUT_MARGIN",
     "JitteredBackoff",
+    "JobObservation",
     "check_wait_arguments",
     "fit_pause",
+    "jobs_as_completed",
     "own_bound",
+    "plan_pause",
     "wait_for_job",
+    "wait_for_jobs",
 ]
 
+JobObservation = _many.JobObservation
+
 logger = logging.getLogger("optjob_sdk")
-
-#: Statuses after which a job never changes again.
-TERMINAL_STATUSES: Final = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED})
-
-#: The longest spacing between two polls, by default: a job's status changes a handful of
-#: times in its life, so two minutes loses little and saves calls.
-DEFAULT_MAX_POLL_INTERVAL: Final = 120.0
-
-#: How long a ResourceNotFound is taken for "not visible yet", from the first poll.
-NOT_FOUND_GRACE: Final = 60.0
-
-#: With ``timeout=None``: added to the job's own limits (MaxRuntimeInSeconds, plus
-#: MaxPendingTimeInSeconds when set). The service ends the job at its limit, then takes
-#: minutes to stop it and publish the final status, and the waiter's own polls are up to
-#: ``max_poll_interval`` apart; fifteen minutes covers both with room to spare, while still
-#: ending a wait on a service that never says "done".
-TIMEOUT_MARGIN: Final = 900.0
-
-#: With ``timeout=None`` and no MaxRuntimeInSeconds in the job's StoppingCondition (the
-#: service's own default limit is one day).
-DEFAULT_RUNTIME_BOUND: Final = 86400.0
-
-#: With ``timeout=None``: how long transient errors may last before a first description.
-FIRST_CONTACT_LIMIT: Final = 900.0
-
-_GROWTH: Final = 1.5
-_JITTER: Final = 0.2
-#: Floating-point slack when a poll is planned to land exactly on a boundary.
-_SLACK: Final = 1e-6
-
-
-class JitteredBackoff(wait_base):
-    """tenacity wait: ``low * growth**(attempt - 1)``, plus up to ``jitter`` of it drawn from
-    ``rng``, kept within [``low``, ``high``].
-
-    The jitter only ever lengthens a pause (so ``low`` stays the least spacing) and comes
-    from an injectable ``random.Random`` (tenacity's own ``wait_exponential_jitter`` draws
-    from the global ``random`` module, which tests cannot pin).
-    """
-
-    def __init__(
-        self,
-        low: float,
-        high: float,
-        rng: random.Random,
-        *,
-        growth: float = _GROWTH,
-        jitter: float = _JITTER,
-    ) -> None:
-        self.low = low
-        self.high = high
-        self.rng = rng
-        self.growth = growth
-        self.jitter = jitter
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
-        return self.pause(retry_state.attempt_number)
-
-    def pause(self, attempt: int) -> float:
-        """The pause after poll number ``attempt`` (1-based)."""
-        # The exponent is capped: past it the pause sits at ``high`` anyway.
-        base = self.low * self.growth ** min(attempt - 1, 64)
-        jittered = base * (1.0 + self.jitter * self.rng.random())
-        return max(self.low, min(jittered, self.high))
-
-
-def fit_pause(desired: float, left: float, low: float, high: float) -> float | None:
-    """The pause before the next poll, given ``left`` seconds until a boundary.
-
-    ``None`` when no poll fits before the boundary (``left < low``). Otherwise a pause
-    within [``low``, ``high``] and at most ``left``, chosen so that the polls end *on* the
-    boundary rather than up to ``low`` before it: the last pause is stretched or shortened
-    to land there, and the one before it is shortened when it would leave too little room
-    for a last poll.
-    """
-    if left < low - _SLACK:
-        return None
-    if left <= desired + _SLACK:
-        return max(low, min(left, high))  # the last poll, on the boundary
-    if left - desired >= low:
-        return desired  # room for at least one more poll afterwards
-    # A pause of ``desired`` would leave less than ``low`` before the boundary.
-    if left <= high:
-        return left  # stretch it: one last poll, on the boundary
-    # Shorten it so that exactly ``low`` remains for the last poll (possible whenever
-    # high >= 2 * low; otherwise pause ``low`` and stop at most ``low`` early).
-    return max(low, left - low)
 
 
 class _NotVisibleYet(Exception):
@@ -182,12 +112,6 @@ def _status(job: DescribeOptimizationJobResponse) -> str:
     return str(job.optimization_job_status)
 
 
-def _shown(text: str) -> str:
-    # What the service sent, for a log line or a message: escaped, so that a control
-    # sequence in a status or a name is shown rather than obeyed by the terminal.
-    return printable(text)
-
-
 def _identity(job: DescribeOptimizationJobResponse) -> tuple[str, object]:
     # What tells two jobs of the same name apart: a re-created job has a new CreationTime
     # (and, on the real service, the same ARN: ARNs are built from the name).
@@ -196,25 +120,6 @@ def _identity(job: DescribeOptimizationJobResponse) -> tuple[str, object]:
 
 def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
     return job.optimization_job_status in TERMINAL_STATUSES
-
-
-def own_bound(job: DescribeOptimizationJobResponse) -> float:
-    """Seconds after the waiter's first description by which, with ``timeout=None``, it gives
-    up: the job's own limits from its creation, plus :data:`TIMEOUT_MARGIN`, minus the time
-    the job has provably spent already.
-
-    The time spent is taken from the service's own clock (``LastModifiedTime -
-    CreationTime``), never from the local wall clock: a skewed local clock could then cut a
-    healthy wait short. The cost: for a job whose status last changed long ago the bound
-    comes later by that much (still bounded).
-    """
-    condition = job.stopping_condition
-    runtime = float(condition.max_runtime_in_seconds or DEFAULT_RUNTIME_BOUND)
-    limit = runtime + float(condition.max_pending_time_in_seconds or 0)
-    if condition.max_wait_time_in_seconds:
-        limit = max(limit, float(condition.max_wait_time_in_seconds))
-    spent = (job.last_modified_time - job.creation_time).total_seconds()
-    return max(0.0, limit + TIMEOUT_MARGIN - max(0.0, spent))
 
 
 def _ticking_sleep(
@@ -299,46 +204,36 @@ class _Waiter:
             "optimization job %s was deleted and re-created while being waited for: now "
             "following the new job %s (created %s, %s); the old one was %s (created %s, "
             "last seen %s)",
-            _shown(self.name),
-            _shown(job.optimization_job_arn),
+            shown(self.name),
+            shown(job.optimization_job_arn),
             job.creation_time.isoformat(),
-            _shown(_status(job)),
-            _shown(old.optimization_job_arn),
+            shown(_status(job)),
+            shown(old.optimization_job_arn),
             old.creation_time.isoformat(),
-            _shown(_status(old)),
+            shown(_status(old)),
         )
         if self.on_update is not None:
             self.on_update(job)
 
     def _not_found(self, error: JobNotFoundError, asked_at: float) -> Exception:
         if self.last is not None:
-            return JobNotFoundError(
-                f"optimization job {self.name!r} disappeared while being waited for "
-                f"(last seen {_shown(_status(self.last))}; deleted?): {error.message}",
-                **error.answer,
-            )
-        if asked_at < self.grace_end - _SLACK:
+            return disappeared(self.name, error, _status(self.last))
+        if asked_at < self.grace_end - SLACK:
             return _NotVisibleYet(error)
-        return self._never_appeared(error, round(asked_at - self.start, 1))
-
-    def _never_appeared(self, error: JobNotFoundError, within: float) -> JobNotFoundError:
-        return JobNotFoundError(
-            f"optimization job {self.name!r} did not appear within {within:g}s: {error.message}",
-            **error.answer,
-        )
+        return never_appeared(self.name, error, round(asked_at - self.start, 1))
 
     def _changed(self, job: DescribeOptimizationJobResponse) -> None:
         # End the display's line first, so that a log handler on the same terminal starts
         # on a line of its own. Only the name and status are logged (no environment).
         self.display.settle()
         if self.last is None:
-            logger.info("optimization job %s is %s", _shown(self.name), _shown(_status(job)))
+            logger.info("optimization job %s is %s", shown(self.name), shown(_status(job)))
         else:
             logger.info(
                 "optimization job %s: %s -> %s",
-                _shown(self.name),
-                _shown(_status(self.last)),
-                _shown(_status(job)),
+                shown(self.name),
+                shown(_status(self.last)),
+                shown(_status(job)),
             )
         if self.on_update is not None:
             self.on_update(job)
@@ -360,19 +255,22 @@ class _Waiter:
         the jitter is drawn once."""
         if self._plan is not None and self._plan[0] == state.attempt_number:
             return self._plan[1]
-        now = self.clock()
-        low, high = self.poll_interval, self.max_poll_interval
-        desired = self.backoff(state)
         outcome = state.outcome
-        if (
+        unseen = (
             outcome is not None
             and outcome.failed
             and isinstance(outcome.exception(), _NotVisibleYet)
-        ):
-            # Make the last poll of the grace period land on its end; if none fits, poll
-            # once more after it (that poll raises if the job is still missing).
-            desired = fit_pause(desired, self.grace_end - now, low, high) or desired
-        pause = fit_pause(desired, self.deadline - now, low, high)
+        )
+        pause = plan_pause(
+            self.backoff(state),
+            self.clock(),
+            deadline=self.deadline,
+            low=self.poll_interval,
+            high=self.max_poll_interval,
+            # The last poll of the grace period lands on its end; if none fits, one more
+            # comes after it (that poll raises if the job is still missing).
+            grace_end=self.grace_end if unseen else None,
+        )
         self._plan = (state.attempt_number, pause)
         return pause
 
@@ -392,12 +290,12 @@ class _Waiter:
             error = outcome.exception()
             logger.debug(
                 "optimization job %s: %s; polling again in %.1fs",
-                _shown(self.name),
+                shown(self.name),
                 "not visible yet" if isinstance(error, _NotVisibleYet) else type(error).__name__,
                 pause,
             )
         else:
-            logger.debug("optimization job %s: next poll in %.1fs", _shown(self.name), pause)
+            logger.debug("optimization job %s: next poll in %.1fs", shown(self.name), pause)
 
     # -- the whole wait -------------------------------------------------------------------
 
@@ -432,12 +330,12 @@ class _Waiter:
         elapsed = round(max(0.0, self.clock() - self.start), 1)
         if isinstance(last_error, _NotVisibleYet):
             # The deadline came inside the grace period, the job still unseen.
-            return self._never_appeared(last_error.error, elapsed)
+            return never_appeared(self.name, last_error.error, elapsed)
         if self.last is None and isinstance(last_error, ServiceError):
             # No description ever came: not a timeout (nothing is known of the job) but
             # the error that kept every call from being answered (a refused connection,
             # throttling...), which names the endpoint or the service's words.
-            return _without_description(last_error, self.name, elapsed)
+            return without_description(last_error, f"optimization job {self.name!r}", elapsed)
         return WaitTimeoutError(self.name, elapsed, self.last, timeout=self.timeout)
 
     def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
@@ -447,20 +345,6 @@ class _Waiter:
         if status == JobStatus.STOPPED:
             raise JobStoppedError(job)
         return job
-
-
-def _without_description(last: ServiceError, name: str, elapsed: float) -> ServiceError:
-    """``last``, the error of a wait's last call, as the reason the whole wait gave up."""
-    message = (
-        f"gave up waiting for optimization job {name!r} after {elapsed:g}s without a single "
-        f"description; the job may or may not exist. The last error: {last.message}"
-    )
-    if isinstance(last, ConnectionFailedError):
-        return ConnectionFailedError(message, endpoint=last.endpoint, operation=last.operation)
-    try:  # the same class (ThrottlingError...), so that callers can tell what happened
-        return type(last)(message, **last.answer)
-    except TypeError:  # a subclass with another constructor
-        return ServiceError(message, **last.answer)
 
 
 def wait_for_job(
@@ -565,92 +449,125 @@ def _real_clock() -> float:
     return time.monotonic()
 
 
-def check_wait_arguments(
+# -- many jobs at once -----------------------------------------------------------------
+
+
+def jobs_as_completed(
+    describe: Callable[[str], DescribeOptimizationJobResponse],
+    list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
+    names: Iterable[str],
     *,
-    timeout: object,
-    poll_interval: object,
-    max_poll_interval: object,
-    on_update: object = None,
-    progress: object = None,
-    sleep: object = None,
-    clock: object = None,
-) -> tuple[float | None, float, float]:
-    """Check a wait's arguments; returns ``(timeout, poll_interval, max_poll_interval)``
-    as floats. Every problem is reported at once, in one :class:`~optjob_sdk.ValidationError`
-    naming the arguments, before anything is asked of the service.
+    timeout: float | None = None,
+    poll_interval: float = 30.0,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    on_update: Callable[[JobObservation], None] | None = None,
+    progress: bool | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+    rng: random.Random | None = None,
+) -> Iterator[DescribeOptimizationJobResponse]:
+    """Each job's final description as soon as its end is seen, each once, in the order the
+    ends are seen: the loop behind ``client.as_completed`` (the bookkeeping is ``_many``'s).
 
-    Seconds are real numbers (``bool`` is not one): ``poll_interval`` positive and finite,
-    ``max_poll_interval`` at least ``poll_interval`` and finite, ``timeout`` ``None``, zero or
-    more, ``inf`` for no deadline at all. ``clock`` needs ``sleep``: the waiter measures its
-    deadline on ``clock`` and only sleeping moves it, while the real sleep does not move a
-    fake clock (such a wait would poll forever).
-
-    >>> check_wait_arguments(timeout="600", poll_interval=30, max_poll_interval=120)
-    Traceback (most recent call last):
-    ...
-    optjob_sdk.errors.ValidationError: 1 problem in the wait arguments:
-      - timeout: must be a number of seconds or None, not str '600'
+    ``describe(name)`` and ``list_page(params)`` make one call each (boto3 keyword
+    arguments in, the parsed answer out), raising the SDK's errors. The arguments are
+    checked here, at the call; nothing is sent until the iterator is advanced. Closing the
+    iterator (``break``, garbage collection) ends the wait and its display.
     """
-    problems: list[FieldError] = []
-
-    def seconds(name: str, value: object, *, positive: bool, infinite: bool) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            optional = " or None" if name == "timeout" else ""
-            problems.append(
-                FieldError(
-                    name,
-                    f"must be a number of seconds{optional}, not "
-                    f"{type(value).__name__} {reprlib.repr(value)}",
-                )
-            )
-            return None
-        try:
-            number = float(value)
-        except OverflowError:  # an int (or a Fraction) past float's range
-            number = -math.inf if value < 0 else math.inf
-        if math.isnan(number):
-            problems.append(FieldError(name, "must be a number of seconds, not NaN"))
-        elif positive and not number > 0:
-            problems.append(FieldError(name, f"must be positive, not {number:g}"))
-        elif number < 0:
-            problems.append(FieldError(name, f"must not be negative, not {number:g}"))
-        elif math.isinf(number) and not infinite:
-            problems.append(FieldError(name, "must be finite"))
-        else:
-            return number
-        return None
-
-    deadline = (
-        None if timeout is None else seconds("timeout", timeout, positive=False, infinite=True)
+    checked = _many.check_names(names)
+    timeout, poll_interval, max_poll_interval = check_wait_arguments(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        on_update=on_update,
+        progress=progress,
+        sleep=sleep,
+        clock=clock,
     )
-    low = seconds("poll_interval", poll_interval, positive=True, infinite=False)
-    high = seconds("max_poll_interval", max_poll_interval, positive=True, infinite=False)
-    if low is not None and high is not None and high < low:
-        problems.append(
-            FieldError(
-                "max_poll_interval",
-                f"must be at least poll_interval ({low:g}), not {high:g}",
-            )
+    if not checked:
+        return iter(())
+    display = make_sweep_progress(progress)
+    # Real time with a live display: pauses in one-second steps keep its clocks moving.
+    tick = 1.0 if sleep is None and display.live else None
+    steps = _many.sweep(
+        checked,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        on_update=on_update,
+        display=display,
+        clock=clock if clock is not None else _real_clock,
+        backoff=JitteredBackoff(
+            poll_interval, max_poll_interval, rng if rng is not None else random.Random()
+        ),
+        tick=tick,
+    )
+    return _drive(steps, describe, list_page, sleep)
+
+
+def _drive(
+    steps: _many.Sweep,
+    describe: Callable[[str], DescribeOptimizationJobResponse],
+    list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
+    sleep: Callable[[float], None] | None,
+) -> Iterator[DescribeOptimizationJobResponse]:
+    """Do what the sweep says, one step at a time (the async client drives it with await)."""
+    try:
+        step = next(steps)
+        while True:
+            if isinstance(step, _many.Found):
+                yield step.job
+                step = next(steps)
+                continue
+            try:
+                if isinstance(step, _many.Pause):
+                    answer: object = (sleep or _real_sleep)(step.seconds)
+                elif isinstance(step, _many.DescribeCall):
+                    answer = describe(step.name)
+                else:
+                    answer = list_page(step.params)
+            except Exception as error:
+                step = steps.throw(error)
+            else:
+                step = steps.send(answer)
+    except StopIteration:
+        return
+    finally:
+        steps.close()
+
+
+def wait_for_jobs(
+    describe: Callable[[str], DescribeOptimizationJobResponse],
+    list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
+    names: Iterable[str],
+    *,
+    timeout: float | None = None,
+    poll_interval: float = 30.0,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    on_update: Callable[[JobObservation], None] | None = None,
+    progress: bool | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+    rng: random.Random | None = None,
+) -> dict[str, DescribeOptimizationJobResponse]:
+    """Every job's final description, in the order given (each name once), once all have
+    ended, whatever the end: the loop behind ``client.wait_many`` (see
+    :func:`jobs_as_completed`)."""
+    checked = _many.check_names(names)
+    ended = {
+        job.optimization_job_name: job
+        for job in jobs_as_completed(
+            describe,
+            list_page,
+            checked,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+            progress=progress,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
         )
-    for name, value in (("on_update", on_update), ("sleep", sleep), ("clock", clock)):
-        if value is not None and not callable(value):
-            problems.append(
-                FieldError(name, f"must be callable or None, not {type(value).__name__}")
-            )
-    if progress not in (None, True, False):
-        problems.append(
-            FieldError("progress", f"must be True, False or None, not {reprlib.repr(progress)}")
-        )
-    if clock is not None and sleep is None:
-        problems.append(
-            FieldError(
-                "clock",
-                "needs sleep= too: the wait's deadline is measured on clock, and the real "
-                "sleep does not move a fake clock (for the real clock, pass sleep=time.sleep)",
-            )
-        )
-    if problems:
-        raise ValidationError(problems, subject="wait arguments")
-    assert low is not None
-    assert high is not None
-    return deadline, low, high
+    }
+    return {name: ended[name] for name in checked}
