@@ -234,6 +234,26 @@ def test_ctrl_c_says_the_jobs_keep_running(
     )
 
 
+def test_the_jobs_are_polled_together(local_cli: Cli, service: FakeOptimizationService) -> None:
+    names = [start(service, f"sweep-{n:02d}") for n in range(20)]
+    result = local_cli("wait", *names, "--poll-interval", "60")
+    assert result.code == EXIT_OK
+    assert len(rows(result.out)) == 20
+    # Listings learn the statuses; each end is confirmed with one Describe: far fewer
+    # calls than one waiter per job (about 20 polls each here).
+    assert service.calls("ListOptimizationJobs") >= 1
+    assert service.calls("DescribeOptimizationJob") <= 2 * len(names)
+
+
+def test_throttling_is_ridden_out(cli: Cli, service: FakeOptimizationService) -> None:
+    start(service, "sweep-a")
+    start(service, "sweep-b", "FAILED")
+    service.inject("*", "throttle", times=4)
+    result = cli("wait", "sweep-a", "sweep-b")
+    assert result.code == EXIT_FAILED
+    assert list(rows(result.out)) == ["sweep-a", "sweep-b"]
+
+
 # -- --name-contains ----------------------------------------------------------------------
 
 
