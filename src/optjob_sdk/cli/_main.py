@@ -862,9 +862,14 @@ def _wait_many_and_report(context: _Context, names: list[str], pattern: str | No
             elapsed, cause = timed_out.elapsed, timed_out.__cause__
         except KeyboardInterrupt:
             # Waiting is only watching: the jobs go on (and bill) on the service.
+            jobs = (
+                "the optimization job keeps"
+                if len(names) == 1
+                else f"the {len(names)} optimization jobs keep"
+            )
             _error_line(
-                f"interrupted: the {len(names)} optimization jobs keep running on the "
-                f"service; to stop one: {_command(args, 'stop', 'NAME')}"
+                f"interrupted: {jobs} running on the service; to stop one: "
+                f"{_command(args, 'stop', 'NAME')}"
             )
             return EXIT_INTERRUPTED
     last_seen = {name: _last_seen(running.get(name)) for name in names if name not in ended}
