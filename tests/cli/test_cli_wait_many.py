@@ -500,7 +500,7 @@ class _Sweep:
     def __init__(
         self,
         ended: dict[str, DescribeOptimizationJobResponse],
-        running: dict[str, OptimizationJobSummary],
+        running: dict[str, OptimizationJobSummary | None],
     ) -> None:
         self.ended, self.running = ended, running
 
@@ -540,7 +540,7 @@ def test_any_text_from_the_service_is_printed_escaped(
     reason: str, status: str, running_status: str | None, output: str
 ) -> None:
     ended = {"a": described("a", status, reason), "b": described("b", "COMPLETED", "")}
-    running: dict[str, OptimizationJobSummary] = {}
+    running: dict[str, OptimizationJobSummary | None] = {}
     if running_status is not None:
         running["c"] = OptimizationJobSummary(
             optimization_job_name="c",
@@ -607,3 +607,20 @@ def test_name_contains_keeps_every_status_that_has_not_ended(
     assert code == EXIT_OK, capsys.readouterr().err
     # STARTING, INPROGRESS, STOPPING, and a status newer than this SDK: not ended.
     assert client.waited == ["sweep-starting", "sweep-inprogress", "sweep-stopping", "sweep-paused"]
+
+
+@pytest.mark.parametrize("output", ["json", "table"])
+def test_a_job_never_seen_before_the_timeout(
+    capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    client = _Sweep({"a": described("a", "COMPLETED", "")}, {"b": None})
+    code = main(["wait", "a", "b", "-o", output], client_factory=lambda _: client)  # type: ignore[arg-type,return-value]
+    out, err = capsys.readouterr()
+    assert code == EXIT_TIMEOUT
+    if output == "json":
+        document = json.loads(out)
+        assert document["Jobs"][1] == {"OptimizationJobName": "b"}
+        assert document["Running"] == ["b"]
+    else:
+        assert rows(out)["b"] == ["-", "-", "still running"]
+    assert err.startswith("optjob: gave up waiting after 60s: 1 of 2 optimization jobs")
