@@ -43,7 +43,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, overload
 
 from optjob_sdk._errors_map import is_transient
 from optjob_sdk._progress import SweepProgress, SweepRow, SweepView
@@ -246,6 +246,27 @@ class _Job:
         return SweepRow(self.name, self.status or "", self.final is not None, reason)
 
 
+class _Rows(Sequence[SweepRow]):
+    """The display's rows, made as they are read."""
+
+    __slots__ = ("_jobs",)
+
+    def __init__(self, jobs: dict[str, _Job]) -> None:
+        self._jobs = list(jobs.values())
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    @overload
+    def __getitem__(self, index: int) -> SweepRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SweepRow]: ...
+    def __getitem__(self, index: int | slice) -> SweepRow | Sequence[SweepRow]:
+        if isinstance(index, slice):
+            return [job.row() for job in self._jobs[index]]
+        return self._jobs[index].row()
+
+
 class _Listing:
     """What the last listing covered: the creation times of the jobs it returned, and the
     span of creation times it listed completely (``None``: unbounded on that side)."""
@@ -306,8 +327,10 @@ class _Sweep:
         self.listing_broken = False
         self.last_error: BaseException | None = None
         self.rounds = 0
+        self.counts: Counter[str] = Counter()  # final statuses
         self.start = clock()
         self.grace_end = self.start + NOT_FOUND_GRACE
+        self.planned_deadline = self.deadline()
 
     # -- the whole wait --------------------------------------------------------------
 
@@ -319,10 +342,11 @@ class _Sweep:
                     break
                 now = self.clock()
                 unseen = any(not job.seen for job in self.pending.values())
+                self.planned_deadline = self.deadline()
                 pause = plan_pause(
                     self.backoff.pause(self.rounds),
                     now,
-                    deadline=self.deadline(),
+                    deadline=self.planned_deadline,
                     low=self.low,
                     high=self.high,
                     grace_end=self.grace_end if unseen and now < self.grace_end else None,
@@ -555,6 +579,7 @@ class _Sweep:
             return False
         job.final = seen
         del self.pending[job.name]
+        self.counts[status] += 1
         self.display.job_ended(job.row(), self.view(None))
         return True
 
@@ -598,13 +623,14 @@ class _Sweep:
     # -- the display -------------------------------------------------------------------
 
     def view(self, next_poll: float | None) -> SweepView:
+        # Cheap for thousands of jobs: rows are made only if the display reads them, and
+        # the deadline is the one planned after the last round.
         now = self.clock()
-        deadline = self.deadline() if self.pending else math.inf
+        deadline = self.planned_deadline if self.pending else math.inf
         left = max(0.0, deadline - now) if math.isfinite(deadline) else None
-        counts = Counter(job.status or "" for job in self.jobs.values() if job.final)
         return SweepView(
-            rows=[job.row() for job in self.jobs.values()],
-            ended=dict(counts),
+            rows=_Rows(self.jobs),
+            ended=dict(self.counts),
             running=len(self.pending),
             elapsed=max(0.0, now - self.start),
             left=left,

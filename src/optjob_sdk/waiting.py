@@ -1,4 +1,13 @@
-"""The waiter behind ``OptimizationJobClient.wait``: poll until the job ends, frugally.
+"""The waiters behind ``OptimizationJobClient.wait`` (one job) and ``wait_many`` /
+``as_completed`` (many at once): poll until the jobs end, frugally.
+
+Many jobs (:func:`jobs_as_completed`, :func:`wait_for_jobs`): a thin loop that does what the
+sweep in ``_many`` says (a List page, a Describe, a pause) and hands each end over as it is
+confirmed; the sweep itself does no I/O, so the async client drives the same one. It keeps
+every rule below, but learns the pending jobs' statuses from ListOptimizationJobs when that
+costs fewer calls than one Describe per job.
+
+One job:
 
 Built on a ``tenacity.Retrying``: a result predicate (the status is not terminal) combined
 with an exception predicate (a transient error), a stop that respects the deadline on the
@@ -37,6 +46,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypedDict
 
 import tenacity
 
@@ -72,6 +82,9 @@ from optjob_sdk.errors import (
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse, ListOptimizationJobsResponse
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_RUNTIME_BOUND",
@@ -81,6 +94,7 @@ __all__ = [
     "TIMEOUT_MARGIN",
     "JitteredBackoff",
     "JobObservation",
+    "ManyWaitKeywords",
     "check_wait_arguments",
     "fit_pause",
     "jobs_as_completed",
@@ -536,38 +550,31 @@ def _drive(
         steps.close()
 
 
+class ManyWaitKeywords(TypedDict, total=False):
+    """The keywords of :func:`jobs_as_completed` and :func:`wait_for_jobs` (``wait``'s)."""
+
+    timeout: float | None
+    poll_interval: float
+    max_poll_interval: float
+    on_update: Callable[[JobObservation], None] | None
+    progress: bool | None
+    sleep: Callable[[float], None] | None
+    clock: Callable[[], float] | None
+    rng: random.Random | None
+
+
 def wait_for_jobs(
     describe: Callable[[str], DescribeOptimizationJobResponse],
     list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
     names: Iterable[str],
-    *,
-    timeout: float | None = None,
-    poll_interval: float = 30.0,
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    on_update: Callable[[JobObservation], None] | None = None,
-    progress: bool | None = None,
-    sleep: Callable[[float], None] | None = None,
-    clock: Callable[[], float] | None = None,
-    rng: random.Random | None = None,
+    **keywords: Unpack[ManyWaitKeywords],
 ) -> dict[str, DescribeOptimizationJobResponse]:
     """Every job's final description, in the order given (each name once), once all have
-    ended, whatever the end: the loop behind ``client.wait_many`` (see
-    :func:`jobs_as_completed`)."""
+    ended, whatever the end: the loop behind ``client.wait_many``; the keywords are
+    :func:`jobs_as_completed`'s."""
     checked = _many.check_names(names)
     ended = {
         job.optimization_job_name: job
-        for job in jobs_as_completed(
-            describe,
-            list_page,
-            checked,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_update=on_update,
-            progress=progress,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-        )
+        for job in jobs_as_completed(describe, list_page, checked, **keywords)
     }
     return {name: ended[name] for name in checked}

@@ -450,3 +450,22 @@ def test_a_repeated_next_token_falls_back_to_describing() -> None:
     world.list_page = stuck  # type: ignore[method-assign]
     result = wait_many(world, [job.name for job in jobs])
     assert len(result) == 150
+
+
+def test_a_job_deleted_and_created_again_is_followed_loudly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    jobs = sweep_jobs(6)
+    world = World(jobs)
+    iterator = world.as_completed([job.name for job in jobs], timeout=math.inf)
+    first = next(iterator)
+    # Another writer deletes a running job and creates one under its name, ending later.
+    victim = next(job for job in jobs if job.ends > world.now + 600)
+    again = Job(victim.name, world.now + 1, world.now + 7200, "FAILED", "second try failed")
+    world.jobs[victim.name] = again
+    with caplog.at_level(logging.WARNING, logger="optjob_sdk"):
+        rest = {job.optimization_job_name: job for job in iterator}
+    final = rest[victim.name]
+    assert final.failure_reason == "second try failed"
+    assert final.creation_time > first.creation_time
+    assert any("re-created" in record.getMessage() for record in caplog.records)
