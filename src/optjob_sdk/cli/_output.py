@@ -392,6 +392,7 @@ def sweep_verdict(
     seconds = f" after {elapsed:g}s" if elapsed is not None else ""
     ended_text = f"; ended: {ends}" if ends else ""
     return (
-        f"gave up waiting{seconds}: {running} of {total} optimization jobs still running on "
+        f"gave up waiting{seconds}: {running} of {total} optimization "
+        f"job{'s' if total != 1 else ''} still running on "
         f"the service{ended_text}; `{stop_command}` stops one"
     )
