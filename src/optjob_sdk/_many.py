@@ -326,6 +326,7 @@ class _Sweep:
         self.listing: _Listing | None = None
         self.listing_broken = False
         self.last_error: BaseException | None = None
+        self.round_error: BaseException | None = None
         self.rounds = 0
         self.counts: Counter[str] = Counter()  # final statuses
         self.start = clock()
@@ -352,7 +353,9 @@ class _Sweep:
                     grace_end=self.grace_end if unseen and now < self.grace_end else None,
                 )
                 if pause is None:
-                    raise self.gave_up()
+                    # The last round's transient error, if any, as the cause (as the single
+                    # waiter chains its last poll's).
+                    raise self.gave_up() from self.round_error
                 self.show(next_poll=pause)
                 yield from self.sleep(pause)
         finally:
@@ -385,6 +388,7 @@ class _Sweep:
 
     def round(self) -> Generator[Step, object, None]:
         self.rounds += 1
+        self.round_error = None
         pending = list(self.pending.values())
         throttled = False
         if self.worth_listing(pending):
@@ -416,13 +420,12 @@ class _Sweep:
             except Exception as error:
                 if not is_transient(error):
                     raise
-                self.last_error = error
+                self.last_error = self.round_error = error
                 throttled = isinstance(error, ThrottlingError)
                 continue
             assert isinstance(answer, DescribeOptimizationJobResponse)
             if self.observe(job, answer):
                 yield Found(answer)
-        self.show(next_poll=None)
 
     def worth_listing(self, pending: list[_Job]) -> bool:
         """Whether this round lists: only when that can cost fewer calls than describing."""
@@ -484,7 +487,7 @@ class _Sweep:
             except Exception as error:
                 if not is_transient(error):
                     raise
-                self.last_error = error
+                self.last_error = self.round_error = error
                 return isinstance(error, ThrottlingError), set()
             assert isinstance(answer, ListOptimizationJobsResponse)
             pages += 1
@@ -589,7 +592,7 @@ class _Sweep:
             raise disappeared(job.name, error, job.status) from error
         if asked_at < self.grace_end - _SLACK:
             job.not_found = error  # not visible yet (the service is eventually consistent)
-            self.last_error = error
+            self.last_error = self.round_error = error
             return
         raise never_appeared(job.name, error, round(asked_at - self.start, 1)) from error
 

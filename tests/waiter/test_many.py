@@ -469,3 +469,19 @@ def test_a_job_deleted_and_created_again_is_followed_loudly(
     assert final.failure_reason == "second try failed"
     assert final.creation_time > first.creation_time
     assert any("re-created" in record.getMessage() for record in caplog.records)
+
+
+def test_the_deadline_chains_the_last_rounds_error() -> None:
+    def throttled_after_a_while(operation: str, index: int) -> BaseException | None:
+        if index >= 3:
+            return ThrottlingError("Rate exceeded", code="ThrottlingException")
+        return None
+
+    world = World(sweep_jobs(2), fault=throttled_after_a_while)
+    with pytest.raises(WaitTimeoutError) as raised:
+        wait_many(world, list(world.jobs), timeout=600)
+    assert isinstance(raised.value.__cause__, ThrottlingError)
+    quiet = World(sweep_jobs(2))
+    with pytest.raises(WaitTimeoutError) as raised:
+        wait_many(quiet, list(quiet.jobs), timeout=600)
+    assert raised.value.__cause__ is None

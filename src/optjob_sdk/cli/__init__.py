@@ -7,7 +7,7 @@
     optjob create --file job.json [--wait]        start a job (the --cli-input-json shape)
     optjob describe NAME
     optjob list [--status S] [--name-contains X] [--sort-by F] [--sort-order O] [--max-items N]
-    optjob wait NAME [--timeout S] [--poll-interval S]
+    optjob wait NAME [NAME ...] [--name-contains X] [--timeout S] [--poll-interval S]
     optjob stop NAME | optjob delete NAME
     optjob emulator [--port P]                    serve the emulator on 127.0.0.1
     optjob --version
@@ -15,7 +15,8 @@
 Global options (``--region``, ``--profile``, ``--endpoint-url``, ``--debug``) go before the
 command; ``--output json|table`` after it. Exit status: 0 done (COMPLETED), 1 FAILED,
 2 usage, validation or local configuration error (nothing was sent), 3 STOPPED, 4 wait timed
-out, 5 any other service error, 130 interrupted.
+out, 5 any other service error, 130 interrupted; waiting for many jobs, the worst end among
+them (FAILED, then STOPPED, then timed out).
 
 Importing this module is cheap: boto3 is imported only when a command needs a client.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "EXIT_TIMEOUT",
     "EXIT_USAGE",
     "PROG",
+    "worst_end",
 ]
 
 EXIT_OK: Final = 0
@@ -27,3 +29,22 @@ EXIT_INTERRUPTED: Final = 130
 EXIT_INTERNAL: Final = 70
 
 PROG: Final = "optjob"
+
+
+def worst_end(statuses: Iterable[str], *, timed_out: bool = False) -> int:
+    """The exit status of a wait for many jobs: the worst end among them.
+
+    ``statuses``: the final statuses of the jobs that ended; ``timed_out``: some were still
+    running at the deadline. Any FAILED gives 1, then any STOPPED 3, then the timeout 4;
+    0 only if every job COMPLETED. An end newer than this SDK counts as FAILED: only
+    COMPLETED is success.
+
+    >>> worst_end(["COMPLETED", "STOPPED", "FAILED"], timed_out=True)
+    1
+    """
+    ends = set(statuses)
+    if ends - {"COMPLETED", "STOPPED"}:
+        return EXIT_FAILED
+    if "STOPPED" in ends:
+        return EXIT_STOPPED
+    return EXIT_TIMEOUT if timed_out else EXIT_OK

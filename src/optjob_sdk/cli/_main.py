@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
@@ -41,7 +41,7 @@ from optjob_sdk.errors import (
 
 if TYPE_CHECKING:
     from optjob_sdk.client import OptimizationJobClient
-    from optjob_sdk.models import DescribeOptimizationJobResponse
+    from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
 
 __all__ = ["ClientOptions", "build_parser", "default_client_factory", "main"]
 
@@ -235,7 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "exit status: 0 done/COMPLETED, 1 FAILED, 2 usage, validation or configuration "
             "error (nothing sent), 3 STOPPED, 4 wait timed out, 5 other service error, "
-            "130 interrupted. "
+            "130 interrupted; a wait for many jobs exits with the worst end among them "
+            "(FAILED, then STOPPED, then timed out). "
             "Start with `optjob demo` (no AWS account needed)."
         ),
     )
@@ -336,13 +337,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     wait = command(
         "wait",
-        "wait for an optimization job to end",
-        "Poll the job until it ends; exit status 0 COMPLETED, 1 FAILED, 3 STOPPED, 4 timed "
+        "wait for one or many optimization jobs to end",
+        "Poll the jobs until they end; exit status 0 COMPLETED, 1 FAILED, 3 STOPPED, 4 timed "
         "out, 5 the service never answered (the message names the endpoint and the error). "
-        "Progress shows on stderr in a terminal. Ctrl-C stops the waiting, not the job "
-        "(exit 130, with the command that stops it).",
+        "For many jobs (two or more NAMEs, or --name-contains), the worst end among them: "
+        "any FAILED 1, else any STOPPED 3, else timed out 4; 0 only if all COMPLETED; the "
+        "jobs are polled together (a few ListOptimizationJobs calls a round) and printed "
+        "one row each (with -o json, one document: Jobs, Running, ExitStatus). "
+        "Progress shows on stderr in a terminal. Ctrl-C stops the waiting, not the jobs "
+        "(exit 130, with the command that stops one).",
     )
-    wait.add_argument("name", metavar="NAME")
+    wait.add_argument(
+        "names",
+        metavar="NAME",
+        nargs="*",
+        help="the jobs to wait for (a name given twice counts once)",
+    )
+    wait.add_argument(
+        "--name-contains",
+        metavar="TEXT",
+        help="also every job whose name contains TEXT and that has not ended yet (none: "
+        "nothing to wait for, exit 0)",
+    )
     _add_wait_options(wait)
     _add_show_secrets(wait)
     _add_output(wait)
@@ -724,7 +740,15 @@ def _cmd_list(context: _Context) -> int:
 
 
 def _cmd_wait(context: _Context) -> int:
-    return _wait_and_report(context, context.args.name)
+    args = context.args
+    names = list(dict.fromkeys(args.names))  # a name given twice counts once
+    pattern: str | None = args.name_contains
+    if pattern is None:
+        if not names:
+            raise _UsageError("wait: give the NAME of a job (or several), or --name-contains TEXT")
+        if len(names) == 1:
+            return _wait_and_report(context, names[0])
+    return _wait_many_and_report(context, names, pattern)
 
 
 def _wait_intervals(args: argparse.Namespace) -> tuple[float, float]:
@@ -777,6 +801,102 @@ def _wait_and_report(context: _Context, name: str) -> int:
     if error is not None:
         raise error
     return EXIT_OK
+
+
+def _running_matches(context: _Context, pattern: str, named: Sequence[str]) -> list[str]:
+    """The jobs whose name contains ``pattern`` and that have not ended (STARTING,
+    INPROGRESS, STOPPING, or a status newer than this SDK), oldest first, that are not in
+    ``named`` already."""
+    from optjob_sdk.converter import validate
+    from optjob_sdk.models import DescribeOptimizationJobRequest
+    from optjob_sdk.waiting import TERMINAL_STATUSES
+
+    # Every name given is checked before the listing is sent (nothing is sent on a mistake);
+    # list() checks the pattern as `optjob list --name-contains` does.
+    for name in named:
+        validate(DescribeOptimizationJobRequest(optimization_job_name=name))
+    pager = context.client().list(name_contains=pattern)
+    given = set(named)
+    return [
+        summary.optimization_job_name
+        for summary in pager
+        if summary.optimization_job_status not in TERMINAL_STATUSES
+        and summary.optimization_job_name not in given
+    ]
+
+
+def _wait_many_and_report(context: _Context, names: list[str], pattern: str | None) -> int:
+    """``optjob wait`` for many jobs: one wait_many, one row (or JSON entry) per job, the
+    worst end as the exit status."""
+    from optjob_sdk.cli._common import worst_end
+    from optjob_sdk.cli._output import sweep_document, sweep_table, sweep_verdict
+    from optjob_sdk.cli._text import printable
+
+    args = context.args
+    poll, longest = _wait_intervals(args)
+    if pattern is not None:
+        matches = _running_matches(context, pattern, names)
+        if not matches:
+            _error_line(
+                f"no optimization job whose name contains {printable(pattern)!r} is running"
+                + ("" if names else "; nothing to wait for")
+            )
+        names = [*names, *matches]
+    ended: Mapping[str, DescribeOptimizationJobResponse] = {}
+    running: Mapping[str, object] = {}
+    elapsed: float | None = None
+    cause: BaseException | None = None
+    if names:
+        try:
+            ended = context.client().wait_many(
+                names,
+                timeout=args.timeout,
+                poll_interval=poll,
+                max_poll_interval=longest,
+                progress=None,  # the sweep display, when stderr is a terminal
+                sleep=context.sleep,
+                clock=context.clock,
+            )
+        except WaitTimeoutError as timed_out:
+            ended, running = timed_out.ended, timed_out.last_seen
+            elapsed, cause = timed_out.elapsed, timed_out.__cause__
+        except KeyboardInterrupt:
+            # Waiting is only watching: the jobs go on (and bill) on the service.
+            jobs = (
+                "the optimization job keeps"
+                if len(names) == 1
+                else f"the {len(names)} optimization jobs keep"
+            )
+            _error_line(
+                f"interrupted: {jobs} running on the service; to stop one: "
+                f"{_command(args, 'stop', 'NAME')}"
+            )
+            return EXIT_INTERRUPTED
+    last_seen = {name: _last_seen(running.get(name)) for name in names if name not in ended}
+    status = worst_end(
+        (str(job.optimization_job_status) for job in ended.values()), timed_out=bool(last_seen)
+    )
+    if context.json:
+        context.print_json(
+            sweep_document(names, ended, last_seen, status, show_secrets=args.show_secrets)
+        )
+    elif names:
+        context.print(sweep_table(names, ended, last_seen))
+    verdict = sweep_verdict(names, ended, elapsed, _command(args, "stop", "NAME"))
+    if verdict is not None:
+        if isinstance(cause, ServiceError):
+            # Jobs were seen, then the service stopped answering: say what went wrong.
+            verdict += f". The last poll failed: {cause}"
+        _error_line(one_line(verdict))
+    return status
+
+
+def _last_seen(seen: object) -> DescribeOptimizationJobResponse | OptimizationJobSummary | None:
+    from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
+
+    if isinstance(seen, (DescribeOptimizationJobResponse, OptimizationJobSummary)):
+        return seen
+    return None
 
 
 def _command(args: argparse.Namespace, command: str, name: str) -> str:

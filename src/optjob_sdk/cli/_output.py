@@ -30,6 +30,9 @@ __all__ = [
     "list_table",
     "outline",
     "outcome_rows",
+    "sweep_document",
+    "sweep_table",
+    "sweep_verdict",
 ]
 
 
@@ -220,10 +223,9 @@ def outcome_rows(job: DescribeOptimizationJobResponse) -> list[tuple[str, str]]:
     ]
     if job.failure_reason:
         rows.append(("FailureReason", job.failure_reason))
-    start = job.optimization_start_time
-    end = job.optimization_end_time
-    if start is not None and end is not None:
-        rows.append(("Duration", f"{format_duration((end - start).total_seconds())} optimizing"))
+    duration = _duration(job)
+    if duration is not None:
+        rows.append(("Duration", f"{duration} optimizing"))
     if job.optimization_output is not None and job.optimization_output.recommended_inference_image:
         rows.append(
             ("RecommendedInferenceImage", job.optimization_output.recommended_inference_image)
@@ -233,6 +235,14 @@ def outcome_rows(job: DescribeOptimizationJobResponse) -> list[tuple[str, str]]:
     if model is not None and model.model_name:
         rows.append(("SageMakerModel", model.model_name))
     return rows
+
+
+def _duration(job: DescribeOptimizationJobResponse) -> str | None:
+    start = job.optimization_start_time
+    end = job.optimization_end_time
+    if start is None or end is None:
+        return None
+    return format_duration((end - start).total_seconds())
 
 
 def key_value_table(rows: Iterable[tuple[str, str]]) -> str:
@@ -273,3 +283,116 @@ def list_table(summaries: Iterable[OptimizationJobSummary]) -> str:
     if not body:
         return "No optimization jobs."
     return _columns(["NAME", "STATUS", "INSTANCE TYPE", "OPTIMIZATIONS", "CREATED"], body)
+
+
+# -- many jobs (optjob wait NAME NAME ...) ---------------------------------------------------
+
+#: What a many-job wait learnt of a job still running: its last description, its last list
+#: summary, or nothing at all (never seen before the deadline).
+LastSeen = DescribeOptimizationJobResponse | OptimizationJobSummary | None
+
+
+def _status(job: DescribeOptimizationJobResponse | OptimizationJobSummary) -> str:
+    return str(jsonable(job.optimization_job_status))
+
+
+def _result(job: DescribeOptimizationJobResponse) -> str:
+    """The RESULT cell of an ended job: why it failed, or where its output is."""
+    status = _status(job)
+    if status == "COMPLETED":
+        result = job.output_config.s3_output_location
+        output = job.optimization_output
+        if output is not None and output.recommended_inference_image:
+            result += f"; image {output.recommended_inference_image}"
+        model = job.output_config.sage_maker_model
+        if model is not None and model.model_name:
+            result += f"; model {model.model_name}"
+        return result
+    return job.failure_reason or "-"
+
+
+def sweep_table(
+    names: Sequence[str],
+    ended: Mapping[str, DescribeOptimizationJobResponse],
+    running: Mapping[str, LastSeen],
+) -> str:
+    """``optjob wait`` for many jobs, for people: one row per job in ``names``' order:
+    name, final status, time spent optimizing, and the failure reason (FAILED, STOPPED) or
+    the output (COMPLETED). A job still running shows its last status seen."""
+    body: list[list[str]] = []
+    for name in names:
+        job = ended.get(name)
+        if job is not None:
+            cells = [name, _status(job), _duration(job) or "-", _result(job)]
+        else:
+            seen = running.get(name)
+            cells = [name, _status(seen) if seen is not None else "-", "-", "still running"]
+        body.append([printable(cell) for cell in cells])
+    return _columns(["NAME", "STATUS", "DURATION", "RESULT"], body)
+
+
+def sweep_document(
+    names: Sequence[str],
+    ended: Mapping[str, DescribeOptimizationJobResponse],
+    running: Mapping[str, LastSeen],
+    exit_status: int,
+    *,
+    show_secrets: bool = False,
+) -> dict[str, Any]:
+    """``optjob wait -o json`` for many jobs: one document.
+
+    ``Jobs``: one entry per job in ``names``' order: an ended job's final description
+    (as ``describe -o json`` prints it, environment values masked unless
+    ``show_secrets``); for a job still running, what was last learnt of it (a description,
+    or a ListOptimizationJobs summary), or only its name if nothing was. ``Running``: the
+    names of the jobs still running (a timed-out wait). ``ExitStatus``: the command's.
+    """
+    jobs: list[Any] = []
+    for name in names:
+        job: LastSeen = ended.get(name)
+        if job is None:
+            job = running.get(name)
+        jobs.append(
+            jsonable(job, show_secrets=show_secrets)
+            if job is not None
+            else {"OptimizationJobName": name}
+        )
+    return {
+        "Jobs": jobs,
+        "Running": [name for name in names if name not in ended],
+        "ExitStatus": exit_status,
+    }
+
+
+def sweep_verdict(
+    names: Sequence[str],
+    ended: Mapping[str, DescribeOptimizationJobResponse],
+    elapsed: float | None,
+    stop_command: str = "optjob stop NAME",
+) -> str | None:
+    """The one line for stderr when not every job COMPLETED (``None`` when all did):
+    how many ended how, and how many are still running after ``elapsed`` seconds (a
+    timed-out wait; ``stop_command`` says how to stop one)."""
+    counts: dict[str, int] = {}
+    for job in ended.values():
+        status = _status(job)
+        counts[status] = counts.get(status, 0) + 1
+    running = len(names) - len(ended)
+    if not running and set(counts) <= {"COMPLETED"}:
+        return None
+    # The worst ends first, as the exit status ranks them.
+    rank = {"FAILED": 1, "STOPPED": 2, "COMPLETED": 4}
+    ends = ", ".join(
+        f"{count} {printable(status)}"
+        for status, count in sorted(counts.items(), key=lambda item: rank.get(item[0], 0))
+    )
+    total = len(names)
+    if not running:
+        return f"not every optimization job completed: {ends} (of {total})"
+    seconds = f" after {elapsed:g}s" if elapsed is not None else ""
+    ended_text = f"; ended: {ends}" if ends else ""
+    return (
+        f"gave up waiting{seconds}: {running} of {total} optimization "
+        f"job{'s' if total != 1 else ''} still running on "
+        f"the service{ended_text}; `{stop_command}` stops one"
+    )
