@@ -23,8 +23,12 @@ How a round learns the pending jobs' statuses:
   none of them on its first page, one call more.
 - **Confirming.** A job a listing shows ended is described once: that both confirms the
   end (list results can lag Describe) and fetches its full description (FailureReason,
-  OptimizationOutput). A pending job missing from a listing is described too (it may be
-  too new to be listed, or deleted). Nothing is concluded from a listing alone.
+  OptimizationOutput). A job missing from a listing has not ended: a listing can lag
+  behind a job just created. It is described only when that can tell something: when
+  the listing stopped before reaching it, when it was seen before (deleted?), or, for a
+  job never seen, once the not-found grace is over (does it exist at all?). So a burst of
+  jobs too new to be listed costs no burst of Describes. Nothing is concluded from a
+  listing alone.
 - **Transient faults.** A throttled call ends the round (more calls would make it worse);
   a 5xx, a dropped connection or an unreadable answer skips that call. The next round
   comes on the schedule, and Describes go to the jobs observed least recently first, so
@@ -280,10 +284,16 @@ class _Listing:
         self.low = low
         self.high = high
 
-    def count(self, low: datetime, high: datetime) -> tuple[int, bool]:
-        """Jobs created within [low, high], and whether that count is exact."""
-        exact = (self.low is None or self.low <= low) and (self.high is None or high <= self.high)
-        return sum(1 for created in self.created if low <= created <= high), exact
+    def count(self, low: datetime, high: datetime | None) -> tuple[int, bool]:
+        """Jobs created within [low, high] (``None``: up to now), and whether that count is
+        exact."""
+        exact = (self.low is None or self.low <= low) and (
+            self.high is None or (high is not None and high <= self.high)
+        )
+        inside = sum(
+            1 for created in self.created if low <= created and (high is None or created <= high)
+        )
+        return inside, exact
 
 
 def _status(job: JobObservation) -> str:
@@ -342,7 +352,6 @@ class _Sweep:
                 if not self.pending:
                     break
                 now = self.clock()
-                unseen = any(not job.seen for job in self.pending.values())
                 self.planned_deadline = self.deadline()
                 pause = plan_pause(
                     self.backoff.pause(self.rounds),
@@ -350,18 +359,35 @@ class _Sweep:
                     deadline=self.planned_deadline,
                     low=self.low,
                     high=self.high,
-                    grace_end=self.grace_end if unseen and now < self.grace_end else None,
                 )
                 if pause is None:
                     # The last round's transient error, if any, as the cause (as the single
                     # waiter chains its last poll's).
                     raise self.gave_up() from self.round_error
                 self.show(next_poll=pause)
-                yield from self.sleep(pause)
+                check = self.grace_end - now
+                if _SLACK < check < pause - _SLACK and self.unseen():
+                    # The not-found grace ends before the next round: check the jobs never
+                    # seen on time, between two rounds, without moving the schedule (which
+                    # is the single waiter's for the jobs that are there).
+                    yield from self.sleep(check, then=pause - check)
+                    yield from self.grace_check()
+                    yield from self.sleep(pause - check)
+                else:
+                    yield from self.sleep(pause)
         finally:
             self.display.close(self.view(None))
 
-    def sleep(self, pause: float) -> Generator[Step, object, None]:
+    def unseen(self) -> list[_Job]:
+        return [job for job in self.pending.values() if not job.seen]
+
+    def grace_check(self) -> Generator[Step, object, None]:
+        """At the grace's end: is each job never seen there at all? (A name never created
+        is :class:`~optjob_sdk.JobNotFoundError` now, as with the single waiter.)"""
+        yield from self.describe_each(self.unseen())
+
+    def sleep(self, pause: float, *, then: float = 0.0) -> Generator[Step, object, None]:
+        """Sleep ``pause`` seconds (``then`` more follow before the next poll)."""
         if self.tick is None:
             yield Pause(pause)
             return
@@ -372,7 +398,7 @@ class _Sweep:
             step = min(self.tick, remaining)
             yield Pause(step)
             remaining -= step
-            self.show(next_poll=max(0.0, remaining))
+            self.show(next_poll=max(0.0, remaining + then))
 
     def deadline(self) -> float:
         if self.timeout is not None:
@@ -392,25 +418,31 @@ class _Sweep:
         pending = list(self.pending.values())
         throttled = False
         if self.worth_listing(pending):
-            throttled, missing = yield from self.list_round(pending)
+            throttled, unreached, absent = yield from self.list_round(pending)
             now = self.clock()
+            grace_over = now >= self.grace_end - _SLACK
             to_describe = [
                 job
                 for job in pending
                 if job.listed_ended  # confirm the end, and fetch the full description
-                or job.name in missing  # too new to be listed, or deleted
+                or job.name in unreached  # the listing stopped before it: its only poll
+                # Absent from a listing that covered it: not ended (maybe too new to be
+                # listed yet). Describe a job seen before (deleted?), or one never seen
+                # once the grace is over (does it exist?).
+                or (job.name in absent and (job.seen or grace_over))
                 # The job's own limits are unknown (seen in summaries only) and the day
                 # assumed for them has passed: learn them.
                 or (job.provisional and job.bound is not None and job.bound <= now + _SLACK)
             ]
         else:
             to_describe = pending
-        # The jobs heard of least recently first: a round cut short by throttling then
-        # starves none of them.
-        to_describe.sort(key=lambda job: job.observed_at)
-        for job in to_describe:
-            if throttled:
-                break
+        if not throttled:
+            yield from self.describe_each(to_describe)
+
+    def describe_each(self, jobs: list[_Job]) -> Generator[Step, object, None]:
+        """Describe each job, the least recently heard of first (a round cut short by
+        throttling then starves none of them); a throttled call ends it."""
+        for job in sorted(jobs, key=lambda job: job.observed_at):
             asked_at = self.clock()
             try:
                 answer = yield DescribeCall(job.name)
@@ -421,7 +453,8 @@ class _Sweep:
                 if not is_transient(error):
                     raise
                 self.last_error = self.round_error = error
-                throttled = isinstance(error, ThrottlingError)
+                if isinstance(error, ThrottlingError):
+                    return
                 continue
             assert isinstance(answer, DescribeOptimizationJobResponse)
             if self.observe(job, answer):
@@ -439,36 +472,43 @@ class _Sweep:
             return len(pending) >= _FIRST_PROBE
         if self.listing is None:
             return True  # a probe: it stops as soon as it stops paying for itself
-        known = sum(1 for job in pending if job.creation is not None)
         matching, _ = self.listing.count(*window)
         # Exact, or a lower bound (the window reaches past what was listed): either way,
         # listing is worth it only if even this many pages beat one Describe per job.
-        return max(1, math.ceil(matching / _PAGE)) < known
+        return max(1, math.ceil(matching / _PAGE)) < len(pending)
 
-    def window(self, pending: list[_Job]) -> tuple[datetime, datetime] | None:
+    def window(self, pending: list[_Job]) -> tuple[datetime, datetime | None] | None:
+        """The creation times to list: from just before the earliest pending job to just
+        after the latest, or to now while some were never seen (too new to be listed, they
+        come last); ``None`` when no creation time is known yet."""
         created: list[datetime] = [job.creation for job in pending if job.creation is not None]
         if not created:
             return None
-        return min(created) - _MARGIN, max(created) + _MARGIN
+        low = min(created) - _MARGIN
+        return low, max(created) + _MARGIN if len(created) == len(pending) else None
 
-    def list_round(self, pending: list[_Job]) -> Generator[Step, object, tuple[bool, set[str]]]:
-        """List the pending jobs' statuses. Returns whether a call was throttled, and the
-        pending jobs the listing should have shown and did not (empty when it was cut
-        short by an error: nothing can be said of the jobs it did not reach)."""
+    def list_round(
+        self, pending: list[_Job]
+    ) -> Generator[Step, object, tuple[bool, set[str], set[str]]]:
+        """List the pending jobs' statuses. Returns whether a call was throttled, the
+        pending jobs the listing stopped before reaching (it stopped paying for itself),
+        and those it should have shown and did not (absent). Both are empty when an
+        error cut it short: nothing can be said of the jobs it did not reach."""
         params: dict[str, Any] = {"MaxResults": _PAGE}
         if self.substring:
             params["NameContains"] = self.substring
         window = self.window(pending)
         if window is not None:
-            # Oldest first, from just before the earliest pending job to just after the
-            # latest: exactly the span that holds them. Jobs whose creation time is not
-            # known yet (never seen) are described instead.
+            # Oldest first, over the span that holds the pending jobs. The jobs never seen
+            # are no targets: a listing that stops early leaves them absent, not unreached
+            # (they are new, so last; the grace's check describes them if need be).
             params.update(
                 CreationTimeAfter=window[0],
-                CreationTimeBefore=window[1],
                 SortBy=SortBy.CREATION_TIME.value,
                 SortOrder=SortOrder.ASCENDING.value,
             )
+            if window[1] is not None:
+                params["CreationTimeBefore"] = window[1]
             targets = {job.name for job in pending if job.creation is not None}
         else:
             # No creation time known yet (the first round): newest first, where jobs that
@@ -488,7 +528,7 @@ class _Sweep:
                 if not is_transient(error):
                     raise
                 self.last_error = self.round_error = error
-                return isinstance(error, ThrottlingError), set()
+                return isinstance(error, ThrottlingError), set(), set()
             assert isinstance(answer, ListOptimizationJobsResponse)
             pages += 1
             now = self.clock()
@@ -501,7 +541,7 @@ class _Sweep:
             token = answer.next_token or None
             if token is None:  # complete: every matching job in the span was listed
                 self.listing = _Listing(created, *(window or (None, None)))
-                break
+                return False, set(), {job.name for job in pending if job.name not in found}
             if targets <= found or len(found & targets) < pages + 1:
                 # Every pending job found, or the next page could not pay for itself: the
                 # jobs not found are described instead. What was listed completely: from
@@ -522,7 +562,11 @@ class _Sweep:
                 break
             tokens.add(token)
             params["NextToken"] = token
-        return False, {job.name for job in pending if job.name not in found}
+        # Stopped early: the targets not found were not reached; the jobs that were no
+        # targets (never seen, so outside the window) are absent, as from any listing.
+        unreached = targets - found
+        absent = {job.name for job in pending if job.name not in found and job.name not in targets}
+        return False, unreached, absent
 
     # -- what an answer means ----------------------------------------------------------
 

@@ -189,3 +189,31 @@ def test_secrets_stay_out_of_the_logs(
         client.wait_many(planned, sleep=service.advance, clock=service.monotonic, progress=False)
     assert "DescribeOptimizationJob" in caplog.text  # botocore's and the SDK's DEBUG lines
     assert SECRET not in caplog.text
+
+
+def test_listings_that_lag_cost_no_burst_of_describes_and_lose_no_end(
+    client: OptimizationJobClient, service: FakeOptimizationService
+) -> None:
+    service.list_lag = 20.0  # listings show the account as it was 20 s ago
+    planned = sweep(client, service, 60, "lagging")  # created just now: not listed yet
+    start = len(service.call_log)
+    ends: dict[str, float] = {}
+    for job in client.as_completed(
+        planned, sleep=service.advance, clock=service.monotonic, progress=False
+    ):
+        assert job.optimization_end_time is not None
+        ends[job.optimization_job_name] = (service.now - job.optimization_end_time).total_seconds()
+    assert set(ends) == set(planned)
+    # An end is seen at most one lag plus one spacing after it.
+    assert max(ends.values()) <= 20.0 + 120.0 + 1e-3
+    calls = service.call_log[start:]
+    described = Counter(
+        params["OptimizationJobName"]
+        for operation, params in calls
+        if operation == "DescribeOptimizationJob"
+    )
+    # Jobs too new to be listed are not ended: no Describe for them in the first rounds;
+    # one per end (the last job left is polled alone, as a single waiter would).
+    last = list(ends)[-1]  # the order they were yielded in
+    more = {name: count for name, count in described.items() if count > 1 and name != last}
+    assert more == {}
