@@ -1,8 +1,8 @@
 """The bookkeeping of a many-job wait (``wait_many``, ``as_completed``), without I/O.
 
-:func:`sweep` is a generator that *says* what to do and is told what happened: it yields
-steps (:class:`DescribeCall`, :class:`ListCall`, :class:`Pause`, :class:`Found`); the
-driver performs each and sends back the answer (a parsed description or list page, or
+:meth:`SweepWait.steps` is a generator that *says* what to do and is told what happened:
+it yields steps (:class:`DescribeCall`, :class:`ListCall`, :class:`Pause`, :class:`Found`);
+the driver performs each and sends back the answer (a parsed description or list page, or
 ``None``), or throws the call's exception in. The sync driver is in ``waiting``; the
 async client's will drive the same generator with ``await``. Everything else (which calls
 a round makes, what an answer means, the schedule and the deadline, the errors) is here,
@@ -89,10 +89,10 @@ __all__ = [
     "ListCall",
     "Pause",
     "Step",
-    "Sweep",
+    "Steps",
+    "SweepWait",
     "check_names",
     "common_substring",
-    "sweep",
 ]
 
 logger = logging.getLogger("optjob_sdk")
@@ -138,8 +138,8 @@ class Found(NamedTuple):
 
 Step = DescribeCall | ListCall | Pause | Found
 
-#: A many-job wait: yields steps, is sent their answers (see the module's docstring).
-Sweep = Generator[Step, object, None]
+#: A many-job wait's steps: yields them, is sent their answers (see the module's docstring).
+Steps = Generator[Step, object, None]
 
 
 def check_names(names: Iterable[str]) -> tuple[str, ...]:
@@ -308,7 +308,19 @@ def _summary_bound(summary: OptimizationJobSummary) -> float:
     return max(0.0, DEFAULT_RUNTIME_BOUND + TIMEOUT_MARGIN - max(0.0, spent))
 
 
-class _Sweep:
+class SweepWait:
+    """A wait for ``names`` (checked: :func:`check_names`): :meth:`steps` yields what to
+    do until every job has ended; each end is a :class:`Found` step, in the order the ends
+    are confirmed.
+
+    Raises, from the generator: :class:`~optjob_sdk.WaitTimeoutError` at the deadline
+    (``.ended`` holds the ends found), :class:`~optjob_sdk.JobNotFoundError` for a job not
+    seen within the not-found grace or deleted while waited for, a non-transient error of
+    a call at once, or, when nothing was ever learnt of any job, the last transient error's
+    class saying so. ``tick``: split pauses into steps of at most this many seconds,
+    refreshing the display between them (a live display on the real clock).
+    """
+
     def __init__(
         self,
         names: tuple[str, ...],
@@ -320,7 +332,7 @@ class _Sweep:
         display: SweepProgress,
         clock: Callable[[], float],
         backoff: JitteredBackoff,
-        tick: float | None,
+        tick: float | None = None,
     ) -> None:
         self.jobs = {name: _Job(name) for name in names}
         self.pending = dict(self.jobs)  # the jobs not ended, in the order given
@@ -345,7 +357,7 @@ class _Sweep:
 
     # -- the whole wait --------------------------------------------------------------
 
-    def run(self) -> Generator[Step, object, None]:
+    def steps(self) -> Steps:
         try:
             while self.pending:
                 yield from self.round()
@@ -686,38 +698,3 @@ class _Sweep:
 
     def show(self, *, next_poll: float | None) -> None:
         self.display.update(self.view(next_poll))
-
-
-def sweep(
-    names: tuple[str, ...],
-    *,
-    timeout: float | None,
-    poll_interval: float,
-    max_poll_interval: float,
-    on_update: Callable[[JobObservation], None] | None,
-    display: SweepProgress,
-    clock: Callable[[], float],
-    backoff: JitteredBackoff,
-    tick: float | None = None,
-) -> Generator[Step, object, None]:
-    """The steps of a wait for ``names`` (checked: :func:`check_names`), until every job
-    has ended; each end is a :class:`Found` step, in the order the ends are confirmed.
-
-    Raises, from the generator: :class:`~optjob_sdk.WaitTimeoutError` at the deadline
-    (``.ended`` holds the ends found), :class:`~optjob_sdk.JobNotFoundError` for a job not
-    seen within the not-found grace or deleted while waited for, a non-transient error of
-    a call at once, or, when nothing was ever learnt of any job, the last transient error's
-    class saying so. ``tick``: split pauses into steps of at most this many seconds,
-    refreshing the display between them (a live display on the real clock).
-    """
-    return _Sweep(
-        names,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=max_poll_interval,
-        on_update=on_update,
-        display=display,
-        clock=clock,
-        backoff=backoff,
-        tick=tick,
-    ).run()

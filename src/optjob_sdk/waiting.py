@@ -503,7 +503,7 @@ def jobs_as_completed(
     display = make_sweep_progress(progress)
     # Real time with a live display: pauses in one-second steps keep its clocks moving.
     tick = 1.0 if sleep is None and display.live else None
-    steps = _many.sweep(
+    steps = _many.SweepWait(
         checked,
         timeout=timeout,
         poll_interval=poll_interval,
@@ -515,12 +515,12 @@ def jobs_as_completed(
             poll_interval, max_poll_interval, rng if rng is not None else random.Random()
         ),
         tick=tick,
-    )
+    ).steps()
     return _drive(steps, describe, list_page, sleep)
 
 
 def _drive(
-    steps: _many.Sweep,
+    steps: _many.Steps,
     describe: Callable[[str], DescribeOptimizationJobResponse],
     list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
     sleep: Callable[[float], None] | None,
