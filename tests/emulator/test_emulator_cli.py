@@ -223,3 +223,22 @@ def test_missing_scenario_is_one_line_and_exit_2(
 ) -> None:
     assert main(["emulator", "--scenario", str(tmp_path / "nope.json")]) == EXIT_USAGE
     assert "nope.json" in one_error_line(capsys.readouterr().err)
+
+
+def test_list_lag_from_the_command_line() -> None:
+    """`--list-lag`: a job just created is described at once, listed only later."""
+    with emulator("--list-lag", "600") as url:
+        created = optjob("--endpoint-url", url, "create", "--file", str(REQUEST_FILE), "-o", "json")
+        assert created.returncode == EXIT_OK, created.stderr
+        name = json.loads(REQUEST_FILE.read_text())["OptimizationJobName"]
+        described = optjob("--endpoint-url", url, "describe", name, "-o", "json")
+        listed = optjob("--endpoint-url", url, "list", "-o", "json")
+    assert described.returncode == EXIT_OK, described.stderr
+    assert json.loads(described.stdout)["OptimizationJobName"] == name
+    assert listed.returncode == EXIT_OK, listed.stderr
+    assert name not in listed.stdout
+
+
+def test_list_lag_must_be_a_non_negative_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emulator", "--list-lag", "-5"]) == EXIT_USAGE
+    assert "argument --list-lag: must not be negative" in capsys.readouterr().err

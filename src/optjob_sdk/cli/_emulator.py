@@ -25,6 +25,7 @@ def add_emulator_arguments(
     *,
     port: Callable[[str], int],
     positive_float: Callable[[str], float],
+    non_negative_float: Callable[[str], float],
 ) -> None:
     """The ``emulator`` command's own options (the parser adds ``--output``)."""
     parser.add_argument("--port", type=port, default=0, help="TCP port (default: a free one)")
@@ -33,6 +34,13 @@ def add_emulator_arguments(
         type=positive_float,
         default=1.0,
         help="emulated seconds per real second (default 1: a job takes ~21 minutes)",
+    )
+    parser.add_argument(
+        "--list-lag",
+        type=non_negative_float,
+        metavar="SECONDS",
+        help="ListOptimizationJobs answers as of SECONDS ago, as the eventually consistent "
+        "service's listings can (Describe stays current; default 0)",
     )
     parser.add_argument(
         "--scenario",
@@ -72,6 +80,8 @@ def run_emulator(context: Context) -> int:
             return _fail(context, f"--scenario: {error}")
         except OSError as error:
             return _fail(context, f"--scenario: cannot read {scenario}: {error.strerror or error}")
+    if context.args.list_lag is not None:  # over a scenario's own list_lag
+        service.list_lag = context.args.list_lag
 
     def ready(url: str) -> None:
         if context.json:

@@ -377,7 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Serve the SageMaker AI optimization-job emulator on 127.0.0.1 (only) until "
         "interrupted; point the other commands at it with --endpoint-url.",
     )
-    add_emulator_arguments(emulator, port=_port, positive_float=_positive_float)
+    add_emulator_arguments(
+        emulator,
+        port=_port,
+        positive_float=_positive_float,
+        non_negative_float=_non_negative_float,
+    )
     _add_output(emulator)
     return parser
 
