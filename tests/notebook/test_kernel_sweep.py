@@ -82,7 +82,7 @@ def test_wait_many_shows_one_table_in_a_notebook() -> None:
     assert len(shown) == 1
     assert len(updates) >= 3  # after each poll, and at the end
     assert len(display_ids(messages)) == 1
-    assert shown[0]["text/plain"].startswith("0/3 ended; 3 running; polling...")
+    assert shown[0]["text/plain"].startswith("0/3 ended; 3 running; next poll in 00:3")
     last = updates[-1]
     lines = last["text/plain"].splitlines()
     assert lines[0].startswith("3/3 ended: 2 COMPLETED, 1 FAILED; elapsed ")
