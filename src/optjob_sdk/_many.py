@@ -271,31 +271,6 @@ class _Rows(Sequence[SweepRow]):
         return self._jobs[index].row()
 
 
-class _Listing:
-    """What the last listing covered: the creation times of the jobs it returned, and the
-    span of creation times it listed completely (``None``: unbounded on that side)."""
-
-    __slots__ = ("created", "high", "low")
-
-    def __init__(
-        self, created: list[datetime], low: datetime | None, high: datetime | None
-    ) -> None:
-        self.created = created
-        self.low = low
-        self.high = high
-
-    def count(self, low: datetime, high: datetime | None) -> tuple[int, bool]:
-        """Jobs created within [low, high] (``None``: up to now), and whether that count is
-        exact."""
-        exact = (self.low is None or self.low <= low) and (
-            self.high is None or (high is not None and high <= self.high)
-        )
-        inside = sum(
-            1 for created in self.created if low <= created and (high is None or created <= high)
-        )
-        return inside, exact
-
-
 def _status(job: JobObservation) -> str:
     return str(job.optimization_job_status)
 
@@ -345,7 +320,10 @@ class SweepWait:
         self.backoff = backoff
         self.tick = tick
         self.substring = common_substring(names)
-        self.listing: _Listing | None = None
+        #: The creation times of the jobs the last listing returned: how many a listing of
+        #: the pending jobs' span would return (at least: a listing that stopped early
+        #: returned fewer).
+        self.listed: list[datetime] | None = None
         self.listing_broken = False
         self.last_error: BaseException | None = None
         self.round_error: BaseException | None = None
@@ -482,10 +460,11 @@ class SweepWait:
             # first, may find none of them on its first page, one call lost. Worth the
             # risk only when it can save several.
             return len(pending) >= _FIRST_PROBE
-        if self.listing is None:
+        if self.listed is None:
             return True  # a probe: it stops as soon as it stops paying for itself
-        matching, _ = self.listing.count(*window)
-        # Exact, or a lower bound (the window reaches past what was listed): either way,
+        low, high = window
+        matching = sum(1 for c in self.listed if low <= c and (high is None or c <= high))
+        # Exact, or a lower bound (the span reaches past what was listed): either way,
         # listing is worth it only if even this many pages beat one Describe per job.
         return max(1, math.ceil(matching / _PAGE)) < len(pending)
 
@@ -552,18 +531,12 @@ class SweepWait:
                     self.observe(listed, summary, now=now)
             token = answer.next_token or None
             if token is None:  # complete: every matching job in the span was listed
-                self.listing = _Listing(created, *(window or (None, None)))
+                self.listed = created
                 return False, set(), {job.name for job in pending if job.name not in found}
             if targets <= found or len(found & targets) < pages + 1:
                 # Every pending job found, or the next page could not pay for itself: the
-                # jobs not found are described instead. What was listed completely: from
-                # the window's start to the last job listed (oldest first), or from the
-                # last job listed to now (newest first).
-                last = created[-1] if created else None
-                if window is not None:
-                    self.listing = _Listing(created, window[0], last)
-                else:
-                    self.listing = _Listing(created, last, None)
+                # jobs not found are described instead.
+                self.listed = created
                 break
             if token in tokens:
                 logger.warning(

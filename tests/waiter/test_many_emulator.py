@@ -7,11 +7,9 @@ import json
 import logging
 import random
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
-from boto3_support import NO_RETRIES, http_client
 from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -31,22 +29,6 @@ def request(name: str) -> CreateOptimizationJobRequest:
     data["StoppingCondition"] = {"MaxRuntimeInSeconds": 36000}
     data.setdefault("OptimizationEnvironment", {})["HF_TOKEN"] = SECRET
     return from_dict(CreateOptimizationJobRequest, data)
-
-
-@pytest.fixture
-def service() -> FakeOptimizationService:
-    return FakeOptimizationService(seed=11)
-
-
-@pytest.fixture(params=["in-process", "http"])
-def client(
-    request: pytest.FixtureRequest, service: FakeOptimizationService
-) -> Iterator[OptimizationJobClient]:
-    if request.param == "in-process":
-        yield OptimizationJobClient(service.client(config=NO_RETRIES))
-        return
-    with service.serve() as url:
-        yield OptimizationJobClient(http_client(url))
 
 
 def sweep(

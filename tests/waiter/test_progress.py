@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import subprocess
 import sys
 import textwrap
 import types
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from waiter_support import Script
+from waiter_support import Script, run_in_pty
 
 from optjob_sdk import waiting
 from optjob_sdk._progress import (
@@ -280,8 +279,6 @@ def test_the_waiter_shows_progress_in_a_notebook(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_a_real_pseudo_terminal_gets_the_in_place_display(tmp_path: Any) -> None:
     """The waiter in a child process whose stderr is a pty: auto-detected, drawn with \\r."""
-    import pty
-
     program = textwrap.dedent(
         f"""
         import sys
@@ -293,29 +290,9 @@ def test_a_real_pseudo_terminal_gets_the_in_place_display(tmp_path: Any) -> None
         print("RESULT", job.optimization_job_status, flush=True)
         """
     )
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(
-        [sys.executable, "-c", program],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={key: value for key, value in os.environ.items() if key != "COLUMNS"},
-    )
-    os.close(follower)
-    stdout, _ = child.communicate(timeout=60)
-    chunks: list[bytes] = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the pty's other end is closed: all read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert child.returncode == 0
-    assert stdout.decode().strip() == "RESULT COMPLETED"
-    terminal = b"".join(chunks).decode().replace("\r\n", "\n")  # the pty's own newline mapping
+    returncode, stdout, terminal = run_in_pty(program)
+    assert returncode == 0
+    assert stdout.strip() == "RESULT COMPLETED"
     assert "\rRESULT" not in terminal
     lines = frames(terminal)
     assert [line[0].split(": ")[1].split()[0] for line in lines] == [

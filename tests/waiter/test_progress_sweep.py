@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import textwrap
 import types
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from waiter_support import run_in_pty
 
 from examples import EXAMPLES
 from optjob_sdk import (
@@ -718,11 +718,6 @@ def test_at_the_deadline_the_summary_says_what_still_runs(
 def test_a_real_pseudo_terminal_gets_the_live_display() -> None:
     """wait_many in a child process whose stderr is a pty: detected, drawn with \\r, cut
     to the pty's own width."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
     program = textwrap.dedent(
         f"""
         import json, sys
@@ -742,31 +737,10 @@ def test_a_real_pseudo_terminal_gets_the_live_display() -> None:
         print("RESULT", len(jobs), flush=True)
         """
     )
-    leader, follower = pty.openpty()
     # A 60-column terminal: the failure reason has to be cut.
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
-    child = subprocess.Popen(
-        [sys.executable, "-c", program],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={key: value for key, value in os.environ.items() if key != "COLUMNS"},
-    )
-    os.close(follower)
-    stdout, _ = child.communicate(timeout=60)
-    chunks: list[bytes] = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the pty's other end is closed: all read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert child.returncode == 0
-    assert stdout.decode().strip() == "RESULT 3"
-    terminal = b"".join(chunks).decode().replace("\r\n", "\n")  # the pty's own newline mapping
+    returncode, stdout, terminal = run_in_pty(program, columns=60)
+    assert returncode == 0
+    assert stdout.strip() == "RESULT 3"
     lines = frames(terminal)
     assert all(len(frame) <= 59 for line in lines for frame in line)
     ended = sorted(line[-1].split(":")[0] for line in lines[:-1])

@@ -6,12 +6,11 @@ from __future__ import annotations
 import doctest
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from boto3_support import NO_RETRIES, http_client
+from boto3_support import NO_RETRIES
 from examples import EXAMPLES
 from optjob_sdk import (
     CreateOptimizationJobRequest,
@@ -51,22 +50,6 @@ class Recorder:
     @property
     def elapsed(self) -> float:
         return self.service.monotonic() - self.start
-
-
-@pytest.fixture
-def service() -> FakeOptimizationService:
-    return FakeOptimizationService(seed=7)
-
-
-@pytest.fixture(params=["in-process", "http"])
-def client(
-    request: pytest.FixtureRequest, service: FakeOptimizationService
-) -> Iterator[OptimizationJobClient]:
-    if request.param == "in-process":
-        yield OptimizationJobClient(service.client(config=NO_RETRIES))
-        return
-    with service.serve() as url:
-        yield OptimizationJobClient(http_client(url))
 
 
 def wait(

@@ -71,3 +71,41 @@ def failing(make: Callable[[], BaseException]) -> Callable[[float], Any]:
         raise make()
 
     return raise_it
+
+
+def run_in_pty(program: str, *, columns: int | None = None) -> tuple[int, str, str]:
+    """Run ``python -c program`` with its stderr on a pseudo-terminal (``columns`` wide, if
+    given; COLUMNS unset, so the terminal's own size counts). Returns the exit status, the
+    child's stdout, and what it drew on the terminal (the pty's ``\\r\\n`` made ``\\n``)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    leader, follower = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    child = subprocess.Popen(
+        [sys.executable, "-c", program],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={key: value for key, value in os.environ.items() if key != "COLUMNS"},
+    )
+    os.close(follower)
+    stdout, _ = child.communicate(timeout=60)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the pty's other end is closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    terminal = b"".join(chunks).decode().replace("\r\n", "\n")
+    return child.returncode, stdout.decode(), terminal

@@ -848,7 +848,7 @@ def _wait_many_and_report(context: _Context, names: list[str], pattern: str | No
             )
         names = [*names, *matches]
     ended: Mapping[str, DescribeOptimizationJobResponse] = {}
-    running: Mapping[str, object] = {}
+    running: Mapping[str, DescribeOptimizationJobResponse | OptimizationJobSummary | None] = {}
     elapsed: float | None = None
     cause: BaseException | None = None
     if names:
@@ -877,7 +877,7 @@ def _wait_many_and_report(context: _Context, names: list[str], pattern: str | No
                 f"{_command(args, 'stop', 'NAME')}"
             )
             return EXIT_INTERRUPTED
-    last_seen = {name: _last_seen(running.get(name)) for name in names if name not in ended}
+    last_seen = {name: running.get(name) for name in names if name not in ended}
     status = worst_end(
         (str(job.optimization_job_status) for job in ended.values()), timed_out=bool(last_seen)
     )
@@ -894,14 +894,6 @@ def _wait_many_and_report(context: _Context, names: list[str], pattern: str | No
             verdict += f". The last poll failed: {cause}"
         _error_line(one_line(verdict))
     return status
-
-
-def _last_seen(seen: object) -> DescribeOptimizationJobResponse | OptimizationJobSummary | None:
-    from optjob_sdk.models import DescribeOptimizationJobResponse, OptimizationJobSummary
-
-    if isinstance(seen, (DescribeOptimizationJobResponse, OptimizationJobSummary)):
-        return seen
-    return None
 
 
 def _command(args: argparse.Namespace, command: str, name: str) -> str:
