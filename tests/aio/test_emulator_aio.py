@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import doctest
 import functools
 import gc
 import shutil
@@ -485,6 +486,7 @@ def test_importing_the_emulator_imports_no_aiobotocore() -> None:
 
 _URL_TEST = """
 import asyncio
+import doctest
 from pathlib import Path
 
 from aiobotocore.session import AioSession
@@ -545,3 +547,12 @@ def test_this_directory_needs_aiobotocore_and_no_asyncio_marks(
     else:
         assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
         result.assert_outcomes()  # no errors either
+
+
+def test_the_docstring_examples_run() -> None:
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    globs = {"FakeOptimizationService": FakeOptimizationService}
+    for test in doctest.DocTestFinder().find(FakeOptimizationService.advance_async, globs=globs):
+        runner.run(test)
+    assert runner.failures == 0
+    assert runner.tries >= 4
