@@ -26,10 +26,13 @@ import aiobotocore.endpoint
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError, ConnectionClosedError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from boto3_support import NO_RETRIES, http_client
 from examples import load_example
 from optjob_sdk.testing import FAULT_KINDS, FakeOptimizationService
+from optjob_sdk.testing._service import OPERATIONS
 
 pytest_plugins = ["pytester"]
 
@@ -342,6 +345,81 @@ async def test_every_fault_kind_does_to_aiobotocore_what_it_does_to_boto3(
     assert [op for op, _ in async_service.call_log] == [op for op, _ in sync_service.call_log]
 
 
+# Any script of calls, clock moves and faults (by rate too: both services draw the same
+# numbers from the same seed), through boto3 and through aiobotocore: the same outcomes.
+_NAMES = ("job-1", "job-2")
+_CALL = st.one_of(
+    st.tuples(st.just("create_optimization_job"), st.sampled_from(_NAMES).map(request)),
+    st.tuples(
+        st.sampled_from(
+            ["describe_optimization_job", "stop_optimization_job", "delete_optimization_job"]
+        ),
+        st.fixed_dictionaries({"OptimizationJobName": st.sampled_from(_NAMES)}),
+    ),
+    st.tuples(
+        st.just("list_optimization_jobs"),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "MaxResults": st.integers(1, 3),
+                "StatusEquals": st.sampled_from(["STARTING", "INPROGRESS", "COMPLETED"]),
+            },
+        ),
+    ),
+    st.tuples(st.just("advance"), st.integers(0, 2000)),
+)
+_FAULT = st.tuples(
+    st.sampled_from([*OPERATIONS, "*"]),
+    st.sampled_from(FAULT_KINDS),
+    st.one_of(st.none(), st.integers(1, 3)),
+    st.sampled_from([1.0, 0.5]),
+)
+
+
+def _script_outcomes(
+    service: FakeOptimizationService, script: list[tuple[str, Any]], sm: Any
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The script's calls, in order, each after its clock moves (shared by both runners)."""
+    for operation, argument in script:
+        if operation == "advance":
+            service.advance(argument)
+        else:
+            yield operation, argument
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script=st.lists(_CALL, max_size=8), faults=st.lists(_FAULT, max_size=3))
+def test_any_script_and_faults_look_the_same_through_both_clients(
+    script: list[tuple[str, Any]], faults: list[tuple[str, str, int | None, float]]
+) -> None:
+    services = [FakeOptimizationService(start_time=START, seed=3) for _ in range(2)]
+    for service in services:
+        for operation, kind, times, rate in faults:
+            service.inject(operation, kind, times=times, rate=rate, seed=5)
+    sync_service, async_service = services
+    sm = sync_service.client(config=NO_RETRIES)
+    sync_outcomes = []
+    for operation, params in _script_outcomes(sync_service, script, sm):
+        try:
+            sync_outcomes.append(_outcome(getattr(sm, operation)(**params)))
+        except Exception as error:
+            sync_outcomes.append(_outcome(error=error))
+
+    async def run() -> list[Any]:
+        outcomes = []
+        async with async_service.aio_client(config=NO_RETRIES) as sm:
+            for operation, params in _script_outcomes(async_service, script, sm):
+                try:
+                    outcomes.append(_outcome(await getattr(sm, operation)(**params)))
+                except Exception as error:
+                    outcomes.append(_outcome(error=error))
+        return outcomes
+
+    assert asyncio.run(run()) == sync_outcomes
+    assert async_service.call_log == sync_service.call_log
+    assert async_service.job_names() == sync_service.job_names()
+
+
 # -- the event loop ----------------------------------------------------------------------------
 
 
@@ -374,6 +452,20 @@ async def test_an_in_process_call_lets_other_tasks_run(
     async with optjob_service.aio_client() as sm:
         await asyncio.gather(call(sm), other())
     assert order == ["sent", "other", "answered"]
+
+
+async def test_a_cancelled_call_leaves_nothing_behind(
+    connect: Connect, optjob_service: FakeOptimizationService
+) -> None:
+    async with connect(config=NO_RETRIES) as sm:
+        call = asyncio.ensure_future(sm.list_optimization_jobs())
+        await asyncio.sleep(0)  # under way
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        listed = await sm.list_optimization_jobs()  # the client goes on working
+    assert listed["OptimizationJobSummaries"] == []
+    assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
 @pytest.fixture

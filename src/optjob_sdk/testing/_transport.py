@@ -132,7 +132,15 @@ def in_process_aio_client(service: FakeOptimizationService, **kwargs: Any) -> An
 
     # On the session: the client it makes copies its handlers, this one first of all.
     session.get_component("event_emitter").register_first(_BEFORE_SEND, answer)
+    # A new session would read and parse botocore's SageMaker model again (~0.15 s): every
+    # session made here shares the first one's loader, which caches what it read.
+    if not _LOADER:
+        _LOADER.append(session.get_component("data_loader"))
+    session.register_component("data_loader", _LOADER[0])
     return session.create_client("sagemaker", **_client_options(service, kwargs))
+
+
+_LOADER: list[Any] = []
 
 
 def _latency_armed(service: FakeOptimizationService) -> bool:
