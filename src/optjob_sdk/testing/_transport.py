@@ -31,6 +31,8 @@ _NOWHERE = "http://127.0.0.1:9"
 # The hook that answers in-process: botocore (and aiobotocore, which awaits its handlers)
 # sends nothing when a before-send handler returns a response.
 _BEFORE_SEND: Final = "before-send.sagemaker.*"
+#: botocore's data loader, once the first aiobotocore session here has made it.
+_LOADER: list[Any] = []
 AIO_MISSING: Final = "the async emulator client needs aiobotocore: pip install 'optjob-sdk[aio]'"
 
 
@@ -140,10 +142,8 @@ def in_process_aio_client(service: FakeOptimizationService, **kwargs: Any) -> An
     return session.create_client("sagemaker", **_client_options(service, kwargs))
 
 
-_LOADER: list[Any] = []
-
-
 def _latency_armed(service: FakeOptimizationService) -> bool:
+    """Whether a latency fault is set on any operation (it may fire on this call)."""
     with service._lock:
         return any(
             fault.kind == "latency" for faults in service._faults.values() for fault in faults
