@@ -10,15 +10,32 @@ Plain functions with no I/O, so that a sync and an async client share them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 import attrs
 
-from optjob_sdk.models import CreateOptimizationJobRequest, DescribeOptimizationJobResponse
+from optjob_sdk.errors import CreateOutcomeUnknownError, JobAlreadyExistsError
+from optjob_sdk.models import (
+    CreateOptimizationJobRequest,
+    CreateOptimizationJobResponse,
+    DescribeOptimizationJobResponse,
+)
 
-__all__ = ["CLOCK_SKEW", "ECHOED", "differences", "retry_attempts"]
+__all__ = [
+    "CLOCK_SKEW",
+    "ECHOED",
+    "differences",
+    "outcome_unknown",
+    "reconciled",
+    "retry_attempts",
+]
+
+logger = logging.getLogger("optjob_sdk")
+
+_CREATE: Final = "CreateOptimizationJob"
 
 #: How far before the call's start (by the local clock) the job's CreationTime (by the
 #: service's clock) may be. AWS refuses a SigV4-signed request whose time is more than five
@@ -113,3 +130,47 @@ def _compare(wanted: Any, got: Any, path: str, found: list[str]) -> None:
         return
     if wanted != got:
         found.append(path)
+
+
+def reconciled(
+    request: CreateOptimizationJobRequest,
+    conflict: JobAlreadyExistsError,
+    job: DescribeOptimizationJobResponse,
+    started: datetime,
+) -> CreateOptimizationJobResponse:
+    """After a retried create met ResourceInUse and ``job`` was described: the create's
+    answer when ``job`` is this call's (see :func:`differences`); otherwise the conflict, as
+    a :class:`~optjob_sdk.JobAlreadyExistsError` naming the paths that differ."""
+    found = differences(request, job, started)
+    if not found:
+        logger.info(
+            "%s %s: an earlier attempt's answer was lost and the retry met %s; the job "
+            "is the one this call asked for, returning its ARN",
+            _CREATE,
+            request.optimization_job_name,
+            conflict.code or "ResourceInUse",
+        )
+        return CreateOptimizationJobResponse(optimization_job_arn=job.optimization_job_arn)
+    raise JobAlreadyExistsError(
+        f"{conflict.message} (botocore retried the call; the job of that name is not "
+        f"the one this request asks for: it differs in {', '.join(found)})",
+        **conflict.answer,
+    ) from conflict.__cause__
+
+
+def outcome_unknown(
+    name: str, conflict: JobAlreadyExistsError, error: Exception
+) -> CreateOutcomeUnknownError:
+    """The error of a create whose retry met ResourceInUse and whose job could not be
+    described to tell whether it is this call's (``error``: why not)."""
+    unknown = CreateOutcomeUnknownError(
+        f"{_CREATE} {name}: botocore retried the call and the retry met "
+        f"{conflict.code or 'ResourceInUse'} ({conflict.message}), so an earlier "
+        "attempt may have created the job; describing it to tell failed "
+        f"({type(error).__name__}: {error}). The job may be running, and billing: "
+        f"describe it (`optjob describe {name}`) before creating it again",
+        job_name=name,
+        conflict=conflict,
+    )
+    unknown.__cause__ = error
+    return unknown

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -46,7 +46,7 @@ from optjob_sdk.models import (
     OptimizationJobSummary,
 )
 
-__all__ = ["JobPager", "RetryPolicy", "list_request"]
+__all__ = ["JobPager", "PageCursor", "PagerBase", "RetryPolicy", "list_request"]
 
 logger = logging.getLogger("optjob_sdk")
 
@@ -114,6 +114,30 @@ class RetryPolicy:
     ) -> M:
         """Run ``function``, retrying ``transient`` errors (by default: throttling, 5xx, a
         dropped connection, an unreadable answer); the last error is re-raised."""
+        sleep = self.sleep if self.sleep is not None else time.sleep
+        result: M = tenacity.Retrying(sleep=sleep, **self._options(what, transient))(function)
+        return result
+
+    async def acall(
+        self,
+        function: Callable[[], Awaitable[M]],
+        *,
+        what: str,
+        transient: Callable[[BaseException], bool] = is_transient,
+    ) -> M:
+        """:meth:`call` for a coroutine function, pausing with ``asyncio.sleep`` (or with
+        :attr:`sleep`, a plain callable, when given: a test's recorder)."""
+        import asyncio
+
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        if self.sleep is not None:
+            sleep = _awaitable(self.sleep)
+        retrying = tenacity.AsyncRetrying(sleep=sleep, **self._options(what, transient))
+        result: M = await retrying(function)
+        return result
+
+    def _options(self, what: str, transient: Callable[[BaseException], bool]) -> dict[str, Any]:
+        """tenacity's arguments, but for ``sleep`` (the sync and the async loop's own)."""
 
         def log_retry(state: tenacity.RetryCallState) -> None:
             outcome = state.outcome
@@ -127,16 +151,20 @@ class RetryPolicy:
                 wait,
             )
 
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.max_attempts),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception(transient),
-            sleep=self.sleep if self.sleep is not None else time.sleep,
-            before_sleep=log_retry,
-            reraise=True,
-        )
-        result: M = retrying(function)
-        return result
+        return {
+            "stop": tenacity.stop_after_attempt(self.max_attempts),
+            "wait": self._wait,
+            "retry": tenacity.retry_if_exception(transient),
+            "before_sleep": log_retry,
+            "reraise": True,
+        }
+
+
+def _awaitable(sleep: Callable[[float], None]) -> Callable[[float], Awaitable[None]]:
+    async def asleep(seconds: float) -> None:
+        sleep(seconds)
+
+    return asleep
 
 
 #: list() argument names for the request fields they fill, to report errors in the
@@ -194,31 +222,89 @@ def _renamed(problem: FieldError) -> FieldError:
     return FieldError(name + dot + tail, problem.message) if name else problem
 
 
-class JobPager:
-    """A lazy iterable of :class:`OptimizationJobSummary`, fetched page by page.
+class PageCursor:
+    """Where a listing is, between its pages: the next request, and each page as yielded
+    (trimmed to ``max_items``). No I/O: the sync and the async pager drive it.
 
-    Made by :meth:`OptimizationJobClient.list`, whose arguments were validated when it was
-    called (so mistakes surface there, not at the first iteration). Iterate it for
-    summaries, or call :meth:`by_page` for whole :class:`ListOptimizationJobsResponse`
-    pages and a ``next_token`` to resume from later. Every iteration starts a fresh
-    listing; nothing is cached.
+    >>> cursor = PageCursor({"SortBy": "Name"}, page_size=100, max_items=150, token=None)
+    >>> cursor.next_params()
+    {'SortBy': 'Name', 'MaxResults': 100}
     """
 
-    __slots__ = ("_base", "_fetch", "_max_items", "_page_size", "_retry")
+    __slots__ = ("_base", "_page_size", "_remaining", "_seen", "_token", "done", "number")
 
     def __init__(
         self,
-        fetch: Callable[[dict[str, Any]], Mapping[str, Any]],
+        base: Mapping[str, Any],
+        *,
+        page_size: int,
+        max_items: int | None,
+        token: str | None,
+    ) -> None:
+        self._base = base
+        self._page_size = page_size
+        self._remaining = max_items
+        self._token = token
+        self._seen: set[str] = {token} if token else set()
+        self.number = 0  # pages asked for so far
+        self.done = max_items is not None and max_items <= 0
+
+    @property
+    def what(self) -> str:
+        """The page being fetched, for retry logs."""
+        return f"{_OPERATION} page {self.number}"
+
+    def next_params(self) -> dict[str, Any] | None:
+        """The next page's request (boto3 keyword arguments), or ``None``: the listing is
+        over. Raises :class:`PaginationError` for a ``NextToken`` handed out before (after
+        the page that carried it was yielded)."""
+        if self.done:
+            return None
+        token = self._token
+        if token is not None and self.number > 0:
+            if token in self._seen:
+                raise PaginationError(
+                    f"{_OPERATION} returned a NextToken it had already returned (after page "
+                    f"{self.number}); stopping instead of listing the same jobs again"
+                )
+            self._seen.add(token)
+        remaining = self._remaining
+        params = dict(self._base)
+        params["MaxResults"] = (
+            self._page_size if remaining is None else min(self._page_size, remaining)
+        )
+        if token:
+            params["NextToken"] = token
+        self.number += 1
+        return params
+
+    def took(self, page: ListOptimizationJobsResponse) -> ListOptimizationJobsResponse:
+        """``page`` as it is to be yielded, trimmed to ``max_items``; moves the cursor on."""
+        if self._remaining is not None:
+            if len(page.optimization_job_summaries) > self._remaining:
+                page = attrs.evolve(
+                    page,
+                    optimization_job_summaries=page.optimization_job_summaries[: self._remaining],
+                )
+            self._remaining -= len(page.optimization_job_summaries)
+        self._token = page.next_token or None
+        self.done = self._token is None or (self._remaining is not None and self._remaining <= 0)
+        return page
+
+
+class PagerBase:
+    """What the sync and the async pager share: the validated request, the page size,
+    ``max_items``, the retries, and the cursor a listing starts from."""
+
+    __slots__ = ("_base", "_max_items", "_page_size", "_retry")
+
+    def __init__(
+        self,
         request: ListOptimizationJobsRequest,
         *,
         max_items: int | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        """``fetch`` sends one ListOptimizationJobs request (boto3 keyword arguments) and
-        returns boto3's answer, raising the SDK's errors; ``request`` is the validated first
-        request (its ``max_results`` is the page size, its ``next_token`` is ignored).
-        """
-        self._fetch = fetch
         self._page_size = request.max_results or MAX_PAGE_SIZE
         base = to_dict(request)
         base.pop("NextToken", None)
@@ -237,8 +323,51 @@ class JobPager:
         """At most this many summaries are yielded (``None``: all of them)."""
         return self._max_items
 
+    def _cursor(self, continuation_token: str | None) -> PageCursor:
+        if continuation_token is not None:
+            problems = check(ListOptimizationJobsRequest(next_token=continuation_token))
+            if problems:
+                raise ValidationError(
+                    [FieldError("continuation_token", p.message) for p in problems],
+                    subject="by_page() arguments",
+                )
+        return PageCursor(
+            self._base,
+            page_size=self._page_size,
+            max_items=self._max_items,
+            token=continuation_token or None,
+        )
+
+
+class JobPager(PagerBase):
+    """A lazy iterable of :class:`OptimizationJobSummary`, fetched page by page.
+
+    Made by :meth:`OptimizationJobClient.list`, whose arguments were validated when it was
+    called (so mistakes surface there, not at the first iteration). Iterate it for
+    summaries, or call :meth:`by_page` for whole :class:`ListOptimizationJobsResponse`
+    pages and a ``next_token`` to resume from later. Every iteration starts a fresh
+    listing; nothing is cached.
+    """
+
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        fetch: Callable[[dict[str, Any]], Mapping[str, Any]],
+        request: ListOptimizationJobsRequest,
+        *,
+        max_items: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """``fetch`` sends one ListOptimizationJobs request (boto3 keyword arguments) and
+        returns boto3's answer, raising the SDK's errors; ``request`` is the validated first
+        request (its ``max_results`` is the page size, its ``next_token`` is ignored).
+        """
+        super().__init__(request, max_items=max_items, retry=retry)
+        self._fetch = fetch
+
     def __iter__(self) -> Iterator[OptimizationJobSummary]:
-        for page in self._pages(None):
+        for page in self._pages(self._cursor(None)):
             yield from page.optimization_job_summaries
 
     def by_page(
@@ -250,47 +379,13 @@ class JobPager:
         ``pager.by_page(page.next_token)``. ``max_items`` counts from where this call
         starts; a page is trimmed to it when the service returns more than was asked for.
         """
-        if continuation_token is not None:
-            problems = check(ListOptimizationJobsRequest(next_token=continuation_token))
-            if problems:
-                raise ValidationError(
-                    [FieldError("continuation_token", p.message) for p in problems],
-                    subject="by_page() arguments",
-                )
-        return self._pages(continuation_token or None)
+        return self._pages(self._cursor(continuation_token))
 
     def _fetch_page(self, params: dict[str, Any]) -> ListOptimizationJobsResponse:
-        raw = self._fetch(params)
-        return parse_response(ListOptimizationJobsResponse, raw, _OPERATION)
+        return parse_response(ListOptimizationJobsResponse, self._fetch(params), _OPERATION)
 
-    def _pages(self, token: str | None) -> Iterator[ListOptimizationJobsResponse]:
-        seen: set[str] = {token} if token else set()
-        remaining = self._max_items
-        number = 0
-        while remaining is None or remaining > 0:
-            size = self._page_size if remaining is None else min(self._page_size, remaining)
-            params = dict(self._base)
-            params["MaxResults"] = size
-            if token:
-                params["NextToken"] = token
-            number += 1
-            what = f"{_OPERATION} page {number}"
+    def _pages(self, cursor: PageCursor) -> Iterator[ListOptimizationJobsResponse]:
+        while (params := cursor.next_params()) is not None:
             # Reading the answer is part of the attempt: an answer that cannot be read is
             # asked for again like any transient failure.
-            page = self._retry.call(partial(self._fetch_page, params), what=what)
-            if remaining is not None:
-                if len(page.optimization_job_summaries) > remaining:
-                    page = attrs.evolve(
-                        page, optimization_job_summaries=page.optimization_job_summaries[:remaining]
-                    )
-                remaining -= len(page.optimization_job_summaries)
-            token = page.next_token or None
-            yield page
-            if token is None or (remaining is not None and remaining <= 0):
-                return
-            if token in seen:
-                raise PaginationError(
-                    f"{_OPERATION} returned a NextToken it had already returned (after page "
-                    f"{number}); stopping instead of listing the same jobs again"
-                )
-            seen.add(token)
+            yield cursor.took(self._retry.call(partial(self._fetch_page, params), what=cursor.what))

@@ -42,7 +42,6 @@ makes a two-hour job finish in milliseconds of real time.
 from __future__ import annotations
 
 import logging
-import math
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -51,34 +50,22 @@ from typing import TYPE_CHECKING, TypedDict
 import tenacity
 
 from optjob_sdk import _many
-from optjob_sdk._errors_map import is_transient
-from optjob_sdk._progress import Progress, make_progress, make_sweep_progress
 from optjob_sdk._schedule import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_RUNTIME_BOUND,
     FIRST_CONTACT_LIMIT,
     NOT_FOUND_GRACE,
-    SLACK,
     TERMINAL_STATUSES,
     TIMEOUT_MARGIN,
     JitteredBackoff,
     check_wait_arguments,
-    disappeared,
     fit_pause,
-    never_appeared,
     own_bound,
     plan_pause,
-    shown,
-    without_description,
 )
-from optjob_sdk.enums import JobStatus
+from optjob_sdk._waits import make_waiter, plan_sweep, ticks
 from optjob_sdk.errors import (
-    JobFailedError,
     JobNotFoundError,
-    JobStoppedError,
-    OptjobError,
-    ServiceError,
-    WaitTimeoutError,
 )
 from optjob_sdk.models import DescribeOptimizationJobResponse, ListOptimizationJobsResponse
 
@@ -107,258 +94,6 @@ __all__ = [
 JobObservation = _many.JobObservation
 
 logger = logging.getLogger("optjob_sdk")
-
-
-class _NotVisibleYet(Exception):
-    """ResourceNotFound inside the grace period: worth another poll."""
-
-    def __init__(self, error: JobNotFoundError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _worth_another_poll(error: BaseException) -> bool:
-    # The same transient errors as the paginator retries, plus "not visible yet".
-    return isinstance(error, _NotVisibleYet) or is_transient(error)
-
-
-def _status(job: DescribeOptimizationJobResponse) -> str:
-    return str(job.optimization_job_status)
-
-
-def _identity(job: DescribeOptimizationJobResponse) -> tuple[str, object]:
-    # What tells two jobs of the same name apart: a re-created job has a new CreationTime
-    # (and, on the real service, the same ARN: ARNs are built from the name).
-    return job.optimization_job_arn, job.creation_time
-
-
-def _is_terminal(job: DescribeOptimizationJobResponse) -> bool:
-    return job.optimization_job_status in TERMINAL_STATUSES
-
-
-def _ticking_sleep(
-    seconds: float,
-    *,
-    sleep: Callable[[float], None],
-    refresh: Callable[[], None],
-    tick: float = 1.0,
-) -> None:
-    """Sleep ``seconds`` in steps of at most ``tick``, calling ``refresh()`` after each, so
-    that a live display's clocks keep moving between polls. Counts what it slept (not a
-    clock), so it ends even under a clock that does not move."""
-    remaining = seconds
-    while remaining > 0:
-        step = min(tick, remaining)
-        sleep(step)
-        remaining -= step
-        refresh()
-
-
-class _Waiter:
-    def __init__(
-        self,
-        describe: Callable[[str], DescribeOptimizationJobResponse],
-        name: str,
-        *,
-        timeout: float | None,
-        poll_interval: float,
-        max_poll_interval: float,
-        on_update: Callable[[DescribeOptimizationJobResponse], None] | None,
-        display: Progress,
-        clock: Callable[[], float],
-        rng: random.Random,
-    ) -> None:
-        self.describe = describe
-        self.name = name
-        self.timeout = timeout
-        self.poll_interval = poll_interval
-        self.max_poll_interval = max_poll_interval
-        self.on_update = on_update
-        self.clock = clock
-        self.backoff = JitteredBackoff(poll_interval, max_poll_interval, rng)
-        self.display = display
-        self.display_note = ""  # after the status: " (re-created)"
-        self.start = clock()
-        self.grace_end = self.start + NOT_FOUND_GRACE
-        self.bounded_by_job = timeout is None
-        # With timeout=None this is the first-contact limit until a description arrives.
-        self.deadline = self.start + (timeout if timeout is not None else FIRST_CONTACT_LIMIT)
-        self.last: DescribeOptimizationJobResponse | None = None
-        self._plan: tuple[int, float | None] | None = None
-
-    # -- one poll ----------------------------------------------------------------------
-
-    def poll(self) -> DescribeOptimizationJobResponse:
-        asked_at = self.clock()
-        try:
-            job = self.describe(self.name)
-        except JobNotFoundError as error:
-            raise self._not_found(error, asked_at) from error
-        recreated = self.last is not None and _identity(job) != _identity(self.last)
-        if self.bounded_by_job and (self.last is None or recreated):
-            self.deadline = self.clock() + own_bound(job)
-        if recreated:
-            self._recreated(job)
-        elif self.last is None or _status(job) != _status(self.last):
-            self._changed(job)
-        self.last = job
-        self.show()
-        return job
-
-    def _recreated(self, job: DescribeOptimizationJobResponse) -> None:
-        # Deleted and created again under the same name between two polls: follow the new
-        # job (the wait is for the job of that name), loudly: the display says so for the
-        # rest of the wait, a WARNING names both jobs, and on_update gets the new job's
-        # first description even when its status is the same as the old one's.
-        assert self.last is not None
-        old = self.last
-        self.display.settle()
-        self.display_note = " (re-created)"
-        logger.warning(
-            "optimization job %s was deleted and re-created while being waited for: now "
-            "following the new job %s (created %s, %s); the old one was %s (created %s, "
-            "last seen %s)",
-            shown(self.name),
-            shown(job.optimization_job_arn),
-            job.creation_time.isoformat(),
-            shown(_status(job)),
-            shown(old.optimization_job_arn),
-            old.creation_time.isoformat(),
-            shown(_status(old)),
-        )
-        if self.on_update is not None:
-            self.on_update(job)
-
-    def _not_found(self, error: JobNotFoundError, asked_at: float) -> Exception:
-        if self.last is not None:
-            return disappeared(self.name, error, _status(self.last))
-        if asked_at < self.grace_end - SLACK:
-            return _NotVisibleYet(error)
-        return never_appeared(self.name, error, round(asked_at - self.start, 1))
-
-    def _changed(self, job: DescribeOptimizationJobResponse) -> None:
-        # End the display's line first, so that a log handler on the same terminal starts
-        # on a line of its own. Only the name and status are logged (no environment).
-        self.display.settle()
-        if self.last is None:
-            logger.info("optimization job %s is %s", shown(self.name), shown(_status(job)))
-        else:
-            logger.info(
-                "optimization job %s: %s -> %s",
-                shown(self.name),
-                shown(_status(self.last)),
-                shown(_status(job)),
-            )
-        if self.on_update is not None:
-            self.on_update(job)
-
-    def show(self) -> None:
-        if self.last is None:
-            return
-        now = self.clock()
-        # timeout=inf: no deadline to count down to.
-        left = max(0.0, self.deadline - now) if math.isfinite(self.deadline) else None
-        status = _status(self.last) + self.display_note
-        self.display.update(self.name, status, now - self.start, left)
-
-    # -- the schedule (tenacity's wait and stop) -----------------------------------------
-
-    def planned_pause(self, state: tenacity.RetryCallState) -> float | None:
-        """The pause before the next poll, or ``None``: stop. Computed once per attempt, so
-        that stop and wait agree (tenacity calls them in either order across versions) and
-        the jitter is drawn once."""
-        if self._plan is not None and self._plan[0] == state.attempt_number:
-            return self._plan[1]
-        outcome = state.outcome
-        unseen = (
-            outcome is not None
-            and outcome.failed
-            and isinstance(outcome.exception(), _NotVisibleYet)
-        )
-        pause = plan_pause(
-            self.backoff(state),
-            self.clock(),
-            deadline=self.deadline,
-            low=self.poll_interval,
-            high=self.max_poll_interval,
-            # The last poll of the grace period lands on its end; if none fits, one more
-            # comes after it (that poll raises if the job is still missing).
-            grace_end=self.grace_end if unseen else None,
-        )
-        self._plan = (state.attempt_number, pause)
-        return pause
-
-    def wait(self, state: tenacity.RetryCallState) -> float:
-        pause = self.planned_pause(state)
-        return 0.0 if pause is None else pause
-
-    def stop(self, state: tenacity.RetryCallState) -> bool:
-        # stop_before_delay on the injected clock: stop when the next poll cannot come at
-        # least poll_interval from now without passing the deadline.
-        return self.planned_pause(state) is None
-
-    def before_sleep(self, state: tenacity.RetryCallState) -> None:
-        outcome = state.outcome
-        pause = state.next_action.sleep if state.next_action is not None else 0.0
-        if outcome is not None and outcome.failed:
-            error = outcome.exception()
-            logger.debug(
-                "optimization job %s: %s; polling again in %.1fs",
-                shown(self.name),
-                "not visible yet" if isinstance(error, _NotVisibleYet) else type(error).__name__,
-                pause,
-            )
-        else:
-            logger.debug("optimization job %s: next poll in %.1fs", shown(self.name), pause)
-
-    # -- the whole wait -------------------------------------------------------------------
-
-    def run(self, sleep: Callable[[float], None]) -> DescribeOptimizationJobResponse:
-        def keep_polling(job: DescribeOptimizationJobResponse) -> bool:
-            return not _is_terminal(job)
-
-        retrying = tenacity.Retrying(
-            sleep=sleep,
-            stop=self.stop,
-            wait=self.wait,
-            retry=(
-                tenacity.retry_if_result(keep_polling)
-                | tenacity.retry_if_exception(_worth_another_poll)
-            ),
-            before_sleep=self.before_sleep,
-        )
-        try:
-            job = retrying(self.poll)
-        except tenacity.RetryError as error:
-            last_error = error.last_attempt.exception()
-            raise self._gave_up(last_error) from (
-                last_error if isinstance(last_error, OptjobError) else None
-            )
-        finally:
-            self.display.close()
-        return self._finish(job)
-
-    def _gave_up(self, last_error: BaseException | None) -> Exception:
-        # Messages give the time really spent, on the waiter's clock (a wait whose next
-        # poll cannot fit before the deadline ends well before ``timeout``), to 0.1 s.
-        elapsed = round(max(0.0, self.clock() - self.start), 1)
-        if isinstance(last_error, _NotVisibleYet):
-            # The deadline came inside the grace period, the job still unseen.
-            return never_appeared(self.name, last_error.error, elapsed)
-        if self.last is None and isinstance(last_error, ServiceError):
-            # No description ever came: not a timeout (nothing is known of the job) but
-            # the error that kept every call from being answered (a refused connection,
-            # throttling...), which names the endpoint or the service's words.
-            return without_description(last_error, f"optimization job {self.name!r}", elapsed)
-        return WaitTimeoutError(self.name, elapsed, self.last, timeout=self.timeout)
-
-    def _finish(self, job: DescribeOptimizationJobResponse) -> DescribeOptimizationJobResponse:
-        status = job.optimization_job_status
-        if status == JobStatus.FAILED:
-            raise JobFailedError(job)
-        if status == JobStatus.STOPPED:
-            raise JobStoppedError(job)
-        return job
 
 
 def wait_for_job(
@@ -416,7 +151,8 @@ def wait_for_job(
     >>> service.calls("DescribeOptimizationJob")  # at 0 s and at 60 s, virtual
     2
     """
-    timeout, poll_interval, max_poll_interval = check_wait_arguments(
+    waiter = make_waiter(
+        name,
         timeout=timeout,
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
@@ -424,29 +160,33 @@ def wait_for_job(
         progress=progress,
         sleep=sleep,
         clock=clock,
+        rng=rng,
     )
-    display = make_progress(progress)
-    waiter = _Waiter(
-        describe,
-        name,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=max_poll_interval,
-        on_update=on_update,
-        display=display,
-        clock=clock if clock is not None else _real_clock,
-        rng=rng if rng is not None else random.Random(),
-    )
-    if sleep is not None:
-        return waiter.run(sleep)
-    if not display.live:
-        return waiter.run(_real_sleep)
 
     def ticking(seconds: float) -> None:
         # Real time with a live display: keep its clocks moving between polls.
-        _ticking_sleep(seconds, sleep=_real_sleep, refresh=waiter.show)
+        for step in ticks(seconds):
+            _real_sleep(step)
+            waiter.show()
 
-    return waiter.run(ticking)
+    if sleep is None:
+        sleep = ticking if waiter.display.live else _real_sleep
+
+    def poll() -> DescribeOptimizationJobResponse:
+        asked_at = waiter.clock()
+        try:
+            job = describe(name)
+        except JobNotFoundError as error:
+            raise waiter.not_found(error, asked_at) from error
+        return waiter.observe(job)
+
+    try:
+        job = tenacity.Retrying(sleep=sleep, **waiter.options())(poll)
+    except tenacity.RetryError as error:
+        raise waiter.gave_up(error)  # noqa: B904 (its __cause__ is set: the last poll's error)
+    finally:
+        waiter.display.close()
+    return waiter.finish(job)
 
 
 def _real_sleep(seconds: float) -> None:
@@ -456,11 +196,6 @@ def _real_sleep(seconds: float) -> None:
         step = min(seconds, 86400.0)
         time.sleep(step)
         seconds -= step
-
-
-def _real_clock() -> float:
-    # Looked up at call time, so that tests can replace it.
-    return time.monotonic()
 
 
 # -- many jobs at once -----------------------------------------------------------------
@@ -488,8 +223,8 @@ def jobs_as_completed(
     checked here, at the call; nothing is sent until the iterator is advanced. Closing the
     iterator (``break``, garbage collection) ends the wait and its display.
     """
-    checked = _many.check_names(names)
-    timeout, poll_interval, max_poll_interval = check_wait_arguments(
+    steps = plan_sweep(
+        names,
         timeout=timeout,
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
@@ -497,35 +232,20 @@ def jobs_as_completed(
         progress=progress,
         sleep=sleep,
         clock=clock,
+        rng=rng,
     )
-    if not checked:
-        return iter(())
-    display = make_sweep_progress(progress)
-    # Real time with a live display: pauses in one-second steps keep its clocks moving.
-    tick = 1.0 if sleep is None and display.live else None
-    steps = _many.SweepWait(
-        checked,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=max_poll_interval,
-        on_update=on_update,
-        display=display,
-        clock=clock if clock is not None else _real_clock,
-        backoff=JitteredBackoff(
-            poll_interval, max_poll_interval, rng if rng is not None else random.Random()
-        ),
-        tick=tick,
-    ).steps()
     return _drive(steps, describe, list_page, sleep)
 
 
 def _drive(
-    steps: _many.Steps,
+    steps: _many.Steps | None,
     describe: Callable[[str], DescribeOptimizationJobResponse],
     list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
     sleep: Callable[[float], None] | None,
 ) -> Iterator[DescribeOptimizationJobResponse]:
     """Do what the sweep says, one step at a time (the async client drives it with await)."""
+    if steps is None:
+        return
     try:
         step = next(steps)
         while True:

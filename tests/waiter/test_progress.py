@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from waiter_support import Script, run_in_pty
 
-from optjob_sdk import waiting
+from optjob_sdk import _waits, waiting
 from optjob_sdk._progress import (
     LineProgress,
     NotebookProgress,
@@ -24,7 +24,8 @@ from optjob_sdk._progress import (
     make_progress,
     render,
 )
-from optjob_sdk.waiting import _ticking_sleep, wait_for_job
+from optjob_sdk._waits import ticks
+from optjob_sdk.waiting import wait_for_job
 
 NAME = "llama3-8b-awq-2026-11-24"
 
@@ -123,7 +124,7 @@ def test_between_real_sleeps_the_clocks_keep_moving(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stderr", tty)
     script = Script([(0, "INPROGRESS"), (30, "COMPLETED")])
     monkeypatch.setattr(waiting, "_real_sleep", script.sleep)  # the real sleep, in slices
-    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    monkeypatch.setattr(_waits, "_real_clock", script.clock)
     wait_for_job(script.describe, NAME, progress=True)
     assert len(script.calls) == 2
     assert 30 <= sum(script.sleeps) <= 36  # one pause, sliced
@@ -135,14 +136,10 @@ def test_between_real_sleeps_the_clocks_keep_moving(monkeypatch: pytest.MonkeyPa
     assert completed[0].split(": ")[1].startswith("COMPLETED")
 
 
-def test_ticking_sleep_slices_and_refreshes() -> None:
-    slept: list[float] = []
-    refreshed: list[None] = []
-    _ticking_sleep(2.5, sleep=slept.append, refresh=lambda: refreshed.append(None))
-    assert slept == [1.0, 1.0, 0.5]
-    assert len(refreshed) == 3
-    _ticking_sleep(0.0, sleep=slept.append, refresh=lambda: refreshed.append(None))
-    assert len(slept) == 3
+def test_a_pause_ticks_in_steps_of_a_second_at_most() -> None:
+    assert list(ticks(2.5)) == [1.0, 1.0, 0.5]
+    assert list(ticks(0.0)) == []
+    assert list(ticks(0.75, tick=0.5)) == [0.5, 0.25]
 
 
 def test_silent_unless_a_terminal_or_asked() -> None:

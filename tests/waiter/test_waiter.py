@@ -26,6 +26,7 @@ from optjob_sdk import (
     ThrottlingError,
     ValidationError,
     WaitTimeoutError,
+    _waits,
     waiting,
 )
 from optjob_sdk.models import StoppingCondition
@@ -421,7 +422,7 @@ def test_ctrl_c_in_a_real_sleep_with_a_live_display(monkeypatch: pytest.MonkeyPa
             raise KeyboardInterrupt
 
     monkeypatch.setattr(waiting, "_real_sleep", real_sleep)
-    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    monkeypatch.setattr(_waits, "_real_clock", script.clock)
     monkeypatch.setattr("sys.stderr", FakeTTY())
     with pytest.raises(KeyboardInterrupt):
         wait_for_job(script.describe, NAME, progress=True)
@@ -589,7 +590,7 @@ def test_a_clock_without_a_sleep_is_refused() -> None:
 
 def test_a_sleep_without_a_clock_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script([(0, "INPROGRESS"), (60, "COMPLETED")])
-    monkeypatch.setattr(waiting, "_real_clock", script.clock)
+    monkeypatch.setattr(_waits, "_real_clock", script.clock)
     job = wait_for_job(script.describe, NAME, sleep=script.sleep, progress=False)
     assert job.optimization_job_status == "COMPLETED"
 

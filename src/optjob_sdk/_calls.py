@@ -1,0 +1,145 @@
+"""What one API call is, apart from sending it: the request's parameters, the checks before
+it, and what its failure becomes. Shared by the sync and the async client, which differ only
+in how they send (``method(**params.build())``, awaited or not)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Generator
+from functools import partial
+from typing import Any, Final
+
+from optjob_sdk._botocore_logs import begin_call, end_call, known_secrets, scrub_exception
+from optjob_sdk._client_compat import FIELD_NAMES
+from optjob_sdk._errors_map import is_transient, map_error
+from optjob_sdk._validation import check
+from optjob_sdk.converter import to_dict
+from optjob_sdk.errors import JobNotFoundError, ValidationError
+from optjob_sdk.models import (
+    CreateOptimizationJobRequest,
+    DeleteOptimizationJobRequest,
+    DescribeOptimizationJobRequest,
+    StopOptimizationJobRequest,
+)
+
+__all__ = [
+    "CREATE",
+    "DELETE",
+    "DESCRIBE",
+    "LIST",
+    "STOP",
+    "Params",
+    "body",
+    "check_name",
+    "list_subject",
+    "mapped_errors",
+    "named",
+    "transient_or_not_found",
+]
+
+logger = logging.getLogger("optjob_sdk")
+
+CREATE: Final = "CreateOptimizationJob"
+DESCRIBE: Final = "DescribeOptimizationJob"
+LIST: Final = "ListOptimizationJobs"
+STOP: Final = "StopOptimizationJob"
+DELETE: Final = "DeleteOptimizationJob"
+
+NameRequest = type[
+    DescribeOptimizationJobRequest | StopOptimizationJobRequest | DeleteOptimizationJobRequest
+]
+
+
+class Params:
+    """A request's keyword arguments, built when the call is made; ``repr`` shows none.
+
+    Request bodies hold environment maps, whose values may be secrets: a frame that keeps
+    one as a local shows it to anything that captures locals (Sentry, ``pytest -l``) while
+    the call waits on the network.
+    """
+
+    __slots__ = ("_build", "_data", "secrets")
+
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        build: Callable[[], dict[str, Any]] | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self._data = data
+        self._build = build
+        self.secrets = secrets  # values to mask in botocore's records of this call
+
+    def build(self) -> dict[str, Any]:
+        if self._build is not None:
+            return self._build()
+        return self._data if self._data is not None else {}
+
+    def __repr__(self) -> str:
+        return "<request parameters: not shown>"
+
+    __str__ = __repr__
+
+
+def body(request: CreateOptimizationJobRequest) -> Params:
+    """CreateOptimizationJob's parameters, built at the call, its secrets known."""
+    return Params(build=partial(to_dict, request), secrets=known_secrets(request))
+
+
+def named(name: str) -> Params:
+    """The parameters of a call that names one job."""
+    return Params({"OptimizationJobName": name})
+
+
+def list_subject(params: dict[str, Any]) -> str:
+    """What a List call's DEBUG line names: the page size (filters may be anything)."""
+    return f"MaxResults={params.get('MaxResults')}"
+
+
+def check_name(request_cls: NameRequest, name: str) -> None:
+    """:class:`ValidationError` (nothing sent) unless ``name`` is a valid job name."""
+    problems = check(request_cls(optimization_job_name=name))
+    if problems:
+        raise ValidationError(problems, subject=request_cls.__name__)
+
+
+def transient_or_not_found(error: BaseException) -> bool:
+    """Worth asking again while checking a retried create: the job may not be visible yet."""
+    return isinstance(error, JobNotFoundError) or is_transient(error)
+
+
+@contextlib.contextmanager
+def mapped_errors(operation: str, params: Params, subject: str, endpoint: str) -> Generator[None]:
+    """Around one botocore call (sync or awaited): botocore's DEBUG records of it get their
+    secrets masked, its exception becomes the SDK's (the original as ``__cause__``), and one
+    DEBUG line says what it was (operation, subject, outcome, time), never the body."""
+    start = time.perf_counter()
+    token = begin_call(params.secrets)
+    try:
+        yield
+    except Exception as error:
+        scrub_exception(error, params.secrets)
+        mapped = map_error(error, operation=operation, endpoint=endpoint, field_names=FIELD_NAMES)
+        if mapped is None:
+            raise  # not botocore's: a bug to see as it is
+        if logger.isEnabledFor(logging.DEBUG):
+            code = getattr(mapped, "code", "")
+            _log(
+                operation, subject, f"{type(mapped).__name__}{f' ({code})' if code else ''}", start
+            )
+        raise mapped from error
+    else:
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(operation, subject, "ok", start)
+    finally:
+        # Also on cancellation (an async task) and Ctrl-C, which are no Exception.
+        end_call(token)
+
+
+def _log(operation: str, subject: str, outcome: str, start: float) -> None:
+    # Only the operation, the job name (or the page size), the outcome and the duration:
+    # request bodies carry environment maps, whose values may be secrets.
+    elapsed = (time.perf_counter() - start) * 1000
+    logger.debug("%s %s: %s in %.1f ms", operation, subject, outcome, elapsed)
