@@ -8,7 +8,7 @@ import abc
 import random
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from optjob_sdk import _many
 from optjob_sdk._botocore_logs import install
@@ -28,6 +28,9 @@ SleepT = TypeVar("SleepT")
 class ClientBase(abc.ABC, Generic[PagerT, StreamT, SleepT]):
     """The client's methods that do no I/O: ``PagerT`` is what :meth:`list` returns,
     ``StreamT`` what :meth:`as_completed` returns, ``SleepT`` the ``sleep=`` it takes."""
+
+    #: Whether the methods are coroutines (``sleep=`` must then be async).
+    _asynchronous: ClassVar[bool] = False
 
     retry_policy: RetryPolicy
     """How each page of :meth:`list` is retried (:class:`~optjob_sdk.RetryPolicy`)."""
@@ -140,5 +143,6 @@ class ClientBase(abc.ABC, Generic[PagerT, StreamT, SleepT]):
             sleep=sleep,
             clock=clock,
             rng=rng,
+            asynchronous=self._asynchronous,
         )
         return self._stream(steps, sleep)

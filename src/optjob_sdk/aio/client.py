@@ -79,6 +79,8 @@ class AsyncOptimizationJobClient(
     leaves nothing running.
     """
 
+    _asynchronous = True
+
     def __init__(
         self,
         sagemaker_client: SageMakerClient | None = None,
@@ -219,6 +221,7 @@ class AsyncOptimizationJobClient(
             sleep=sleep,
             clock=clock,
             rng=rng,
+            asynchronous=True,
         )
         return await wait_for_job(self._describe_for_wait, waiter, sleep)
 
