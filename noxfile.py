@@ -2,6 +2,9 @@
 
 - ``tests``: the suite on every Python 3.10-3.13 found (a missing one is skipped);
 - ``tests_oldest``: the suite against boto3/botocore 1.37.18, the oldest supported API;
+- ``aio``: the suite with the ``aio`` extra (aiobotocore, and the botocore it pins), the
+  async client's tests (tests/aio) included; ``aio_oldest``: tests/aio on the oldest
+  aiobotocore the extra allows;
 - ``lint``: ruff check and ruff format --check;
 - ``typecheck``: mypy --strict and pyright on src/ and on the public-API typing test;
 - ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook);
@@ -20,6 +23,8 @@ import nox
 nox.options.sessions = [
     "tests",
     "tests_oldest",
+    "aio",
+    "aio_oldest",
     "lint",
     "typecheck",
     "notebook",
@@ -33,10 +38,12 @@ nox.options.reuse_venv = "yes"
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 OLDEST_BOTO = "1.37.18"
+OLDEST_AIOBOTOCORE = "2.23.0"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
+AIO_TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "aio-test")
 # tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
 # the documentation's examples, which do not depend on the Python version: once, in `docs`.
 SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs")
@@ -61,6 +68,26 @@ def tests_oldest(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHONS[-1])
+def aio(session: nox.Session) -> None:
+    """The whole suite with the ``aio`` extra installed: tests/aio (the async client, the
+    emulator's async way in) and everything else on the botocore that aiobotocore pins (the
+    conformance test's superset mode covers it). Once, on the newest Python."""
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
+    session.run("pytest", *PARALLEL, *SUITE_ONLY, *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def aio_oldest(session: nox.Session) -> None:
+    """tests/aio on the oldest aiobotocore the extra allows (and the botocore it pins), on
+    the oldest Python."""
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
+    session.install(
+        f"aiobotocore=={OLDEST_AIOBOTOCORE}", f"types-aiobotocore-sagemaker=={OLDEST_AIOBOTOCORE}"
+    )
+    session.run("pytest", *PARALLEL, "tests/aio", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over everything."""
     session.install("ruff==0.17.6")  # the same ruff as the generator's
@@ -71,7 +98,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict and pyright (strict) on src/ and tests/typing_check.py."""
-    session.install("-e", ".[yaml]", *TYPECHECK_DEPS)
+    session.install("-e", ".[yaml,aio]", *TYPECHECK_DEPS)
     session.run("mypy")
     session.run("pyright", "--pythonpath", session.virtualenv.bin + "/python")
 
@@ -88,7 +115,7 @@ def docs(session: nox.Session) -> None:
     """The examples of README.md and docs/*.md, run as written (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    session.install("-e", ".[yaml]", *TEST_DEPS)
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
     session.run("pytest", "tests/docs", *session.posargs)
 
 
@@ -110,7 +137,8 @@ def package(session: nox.Session) -> None:
         work = Path(scratch)  # outside the repository: no src/, no project config
         session.run("python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", scratch, ".")
         (wheel,) = work.glob("optjob_sdk-*.whl")
-        session.install(str(wheel), "mypy>=1.13", "pytest>=8")
+        # With the aio extra: typing_check.py checks the async client's types too.
+        session.install(f"{wheel}[aio]", "mypy>=1.13", "pytest>=8")
         # Same version as a reused environment may hold already: replace it for certain.
         session.install("--force-reinstall", "--no-deps", str(wheel))
         shutil.copy(root / "tests" / "typing_check.py", work / "typing_check.py")

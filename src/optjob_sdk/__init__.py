@@ -15,6 +15,9 @@ import importlib
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from optjob_sdk.aio import (
+        AsyncOptimizationJobClient as AsyncOptimizationJobClient,
+    )
     from optjob_sdk.builder import (
         CombinationWarning,
         OptimizationConfigsBuilder,
@@ -99,6 +102,7 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it, imported on first access
 _LAZY: dict[str, str] = {
+    "AsyncOptimizationJobClient": "aio",
     "CombinationWarning": "builder",
     "ConfigurationError": "errors",
     "ConnectionFailedError": "errors",
@@ -162,6 +166,8 @@ _LAZY: dict[str, str] = {
     "wait_for_job": "waiting",
 }
 
+# AsyncOptimizationJobClient is importable (lazily, like every name here) but not in
+# __all__: it needs the aio extra, and `from optjob_sdk import *` must work without it.
 __all__ = [
     "CombinationWarning",
     "ConfigurationError",
@@ -237,4 +243,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted({*globals(), *__all__, *_LAZY})

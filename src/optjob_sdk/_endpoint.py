@@ -3,8 +3,10 @@ usable without an AWS setup."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
@@ -17,6 +19,9 @@ __all__ = [
     "EMULATOR_REGION",
     "BadEndpointError",
     "check_endpoint_url",
+    "client_options",
+    "creating_client",
+    "effective_endpoint",
     "is_loopback",
     "make_client",
 ]
@@ -100,43 +105,91 @@ def _configured_endpoint() -> tuple[str | None, str]:
 
 
 def _has_credentials(session: Any) -> bool:
-    """Whether ``session`` (boto3's) has credentials configured, without asking the EC2
-    instance metadata service: off EC2 that probe costs about 2 s, for placeholders that an
-    emulator would accept just as well."""
+    """Whether ``session`` (boto3's, botocore's or aiobotocore's) has credentials configured,
+    without asking the EC2 instance metadata service: off EC2 that probe costs about 2 s, for
+    placeholders that an emulator would accept just as well."""
     try:
         from botocore.credentials import CredentialResolver
+        from botocore.session import Session
 
-        inner: Any = session._session  # botocore's session under boto3's
+        inner: Any = getattr(session, "_session", session)  # botocore's session under boto3's
         if inner._credentials is not None:  # given to the Session explicitly
             return True
+        if not type(inner).__module__.startswith("botocore"):
+            # aiobotocore's providers load asynchronously: ask a plain botocore session of
+            # the same profile, which reads the same environment and files.
+            inner = Session(profile=inner.profile)
         resolver: Any = inner.get_component("credential_provider")
         cheap = [provider for provider in resolver.providers if provider.METHOD != "iam-role"]
         return CredentialResolver(cheap).load_credentials() is not None
-    except AttributeError:  # another boto3 layout: ask the usual way
+    except AttributeError:  # another layout: ask the usual way
         return session.get_credentials() is not None
 
 
-def make_client(session: Any, region_name: str | None, endpoint_url: str | None) -> SageMakerClient:
-    """``session.client("sagemaker", ...)`` (boto3's default session when ``None``).
+def effective_endpoint(endpoint_url: str | None) -> str | None:
+    """The endpoint a client will use (``endpoint_url``, else the environment's), checked:
+    :class:`BadEndpointError` for a malformed one."""
+    if endpoint_url is not None:
+        check_endpoint_url(endpoint_url, source="endpoint_url")
+        return endpoint_url
+    configured, variable = _configured_endpoint()
+    if configured is not None:
+        check_endpoint_url(configured, source=f"the environment variable {variable}")
+    return configured
 
-    For an endpoint on this machine (an emulator), a region and credentials that are not
-    configured are filled in with placeholders. Raises :class:`ConfigurationError` for a
-    malformed endpoint URL, a missing region or profile.
+
+def client_options(
+    session: Any,
+    session_region: str | None,
+    region_name: str | None,
+    endpoint_url: str | None,
+) -> dict[str, Any]:
+    """``create_client("sagemaker", **options)``'s options for a session whose own region is
+    ``session_region``: for an endpoint on this machine (an emulator), a region and
+    credentials that are not configured are filled in with placeholders."""
+    options: dict[str, Any] = {"region_name": region_name}
+    if endpoint_url is not None:
+        options["endpoint_url"] = endpoint_url
+    if is_loopback(effective_endpoint(endpoint_url)):
+        if region_name is None and session_region is None:
+            options["region_name"] = EMULATOR_REGION
+        if not _has_credentials(session):
+            options["aws_access_key_id"] = _PLACEHOLDER_KEY
+            options["aws_secret_access_key"] = _PLACEHOLDER_KEY
+    return options
+
+
+@contextlib.contextmanager
+def creating_client(endpoint_url: str | None) -> Generator[None]:
+    """Around building a client (boto3's, or entering aiobotocore's): botocore's errors
+    become :class:`ConfigurationError` and the SDK's other errors."""
+    from optjob_sdk._errors_map import map_error
+
+    try:
+        yield
+    except ValueError as error:
+        # botocore's own endpoint check (an endpoint from ~/.aws/config, say).
+        if "endpoint" not in str(error).lower():
+            raise
+        raise BadEndpointError(f"{error}: expected http://HOST:PORT or https://HOST") from error
+    except Exception as error:
+        effective = endpoint_url if endpoint_url is not None else _configured_endpoint()[0]
+        mapped = map_error(error, operation="creating the SageMaker client", endpoint=effective)
+        if mapped is None:
+            raise
+        raise mapped from error
+
+
+def make_client(session: Any, region_name: str | None, endpoint_url: str | None) -> SageMakerClient:
+    """``session.client("sagemaker", ...)`` (boto3's default session when ``None``), with
+    :func:`client_options`. Raises :class:`ConfigurationError` for a malformed endpoint URL,
+    a missing region or profile.
     """
     # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
     import boto3
 
-    from optjob_sdk._errors_map import map_error
-
-    effective: str | None = endpoint_url
-    if endpoint_url is not None:
-        check_endpoint_url(endpoint_url, source="endpoint_url")
-    else:
-        configured, variable = _configured_endpoint()
-        if configured is not None:
-            check_endpoint_url(configured, source=f"the environment variable {variable}")
-        effective = configured
-    try:
+    effective_endpoint(endpoint_url)
+    with creating_client(endpoint_url):
         base: Any = session
         if base is None:
             # boto3.client()'s own session (made on first use), so that
@@ -144,24 +197,6 @@ def make_client(session: Any, region_name: str | None, endpoint_url: str | None)
             if boto3.DEFAULT_SESSION is None:
                 boto3.setup_default_session()
             base = boto3.DEFAULT_SESSION
-        kwargs: dict[str, Any] = {"region_name": region_name}
-        if endpoint_url is not None:
-            kwargs["endpoint_url"] = endpoint_url
-        if is_loopback(effective):
-            if region_name is None and base.region_name is None:
-                kwargs["region_name"] = EMULATOR_REGION
-            if not _has_credentials(base):
-                kwargs["aws_access_key_id"] = _PLACEHOLDER_KEY
-                kwargs["aws_secret_access_key"] = _PLACEHOLDER_KEY
-        client: SageMakerClient = base.client("sagemaker", **kwargs)
+        options = client_options(base, base.region_name, region_name, endpoint_url)
+        client: SageMakerClient = base.client("sagemaker", **options)
         return client
-    except ValueError as error:
-        # botocore's own endpoint check (an endpoint from ~/.aws/config, say).
-        if "endpoint" not in str(error).lower():
-            raise
-        raise BadEndpointError(f"{error}: expected http://HOST:PORT or https://HOST") from error
-    except Exception as error:
-        mapped = map_error(error, operation="creating the SageMaker client", endpoint=effective)
-        if mapped is None:
-            raise
-        raise mapped from error
