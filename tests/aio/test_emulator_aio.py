@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiobotocore.endpoint
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError, ConnectionClosedError
@@ -81,7 +80,7 @@ def no_retry_delay(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         await real_sleep(0)
 
     # aiobotocore.endpoint uses its `asyncio` only to sleep before a retry.
-    monkeypatch.setattr(aiobotocore.endpoint, "asyncio", types.SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr("aiobotocore.endpoint.asyncio", types.SimpleNamespace(sleep=sleep))
     return delays
 
 
