@@ -8,7 +8,8 @@ take an endpoint: aiobotocore, other processes, ``optjob --endpoint-url``.
 
 Async tests (with pytest-asyncio) make their client in a fixture of their own, in-process
 through ``optjob_service.aio_client()`` or over HTTP at ``optjob_service_url``; sleeping on
-the emulator's clock, hours of service time pass in milliseconds::
+the emulator's clock, hours of service time pass in milliseconds (``my_request``: a fixture
+of yours giving a ``CreateOptimizationJobRequest``; docs/testing.md runs this recipe)::
 
     import pytest
     import pytest_asyncio
