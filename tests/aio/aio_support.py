@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import io
 import json
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +40,17 @@ __all__ = [
     "DESCRIBE",
     "LIST",
     "SECRET",
+    "FakeTTY",
     "Leaks",
+    "Parked",
+    "Rounds",
     "NO_RETRIES",
     "TRANSPORTS",
     "SessionLog",
     "aio_http_client",
     "aws_nowhere",
     "client",
+    "create_jobs",
     "leaks",
     "make_request",
     "other_tasks",
@@ -244,3 +249,88 @@ async def settle() -> None:
     """Let the loop run what is ready (callbacks of a cancellation, closing transports)."""
     for _ in range(5):
         await asyncio.sleep(0)
+
+
+# -- jobs, sleeps and displays for the waits ---------------------------------------------------
+
+
+def create_jobs(service: FakeOptimizationService, names: Iterable[str]) -> list[str]:
+    """Create a job for each name through the sync client, in-process (quick, and apart
+    from the async client under test)."""
+    from optjob_sdk import OptimizationJobClient
+
+    sync = OptimizationJobClient(service.client())
+    created = list(names)
+    for name in created:
+        sync.create(make_request(name))
+    return created
+
+
+class Rounds:
+    """An async ``sleep=`` for several waits on one loop, which moves the emulator's clock
+    only once every wait still running is paused: a round of polls, then one step of
+    virtual time (the longest pause asked for), then the next round.
+
+    Every wait must be suspended in its pause at the same time for a round to end: a wait
+    that blocked the loop (or another wait) would stall the round. ``log`` records each
+    pause and resume, in order, with the task's name. Call :meth:`finished` when a wait
+    is over (in a ``finally``), so that the rounds stop counting it.
+    """
+
+    def __init__(self, service: FakeOptimizationService, running: int) -> None:
+        self.service = service
+        self.running = running
+        self.log: list[tuple[str, str, float]] = []
+        self.steps: list[float] = []
+        self._paused: list[tuple[float, asyncio.Future[None]]] = []
+
+    async def sleep(self, seconds: float) -> None:
+        task = asyncio.current_task()
+        name = task.get_name() if task is not None else "?"
+        self.log.append(("pause", name, seconds))
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._paused.append((seconds, woken))
+        self._release_if_all_paused()
+        await woken
+        self.log.append(("resume", name, seconds))
+
+    def finished(self) -> None:
+        self.running -= 1
+        self._release_if_all_paused()
+
+    def _release_if_all_paused(self) -> None:
+        if not self._paused or len(self._paused) < self.running:
+            return
+        step = max(seconds for seconds, _ in self._paused)
+        self.steps.append(step)
+        self.service.advance(step)
+        for _, woken in self._paused:
+            if not woken.done():
+                woken.set_result(None)
+        self._paused = []
+
+
+class Parked:
+    """An async ``sleep=`` that records its pauses and then waits until the test is done
+    with it (cancels the task): the wait is known to sit in its pause. ``pausing`` is set
+    at the first pause."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.pausing = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.pausing.set()
+        await asyncio.Event().wait()  # only a cancellation ends it
+
+
+class FakeTTY(io.StringIO):
+    """A stream that says it is a terminal: the waits draw their live displays on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def lines(self) -> list[str]:
+        """What a terminal would show: each line as the last ``\\r`` left it."""
+        return [line.rsplit("\r", 1)[-1] for line in self.getvalue().split("\n")]
