@@ -32,7 +32,12 @@ from aiobotocore.session import AioSession
 
 from boto3_support import forget_aws_setup
 from examples import EXAMPLES
-from optjob_sdk import AsyncOptimizationJobClient, CreateOptimizationJobRequest, from_dict
+from optjob_sdk import (
+    AsyncOptimizationJobClient,
+    CreateOptimizationJobRequest,
+    from_dict,
+    to_dict,
+)
 from optjob_sdk.testing import Durations, FakeOptimizationService
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "TRANSPORTS",
     "SessionLog",
     "aio_http_client",
+    "aio_session",
     "aws_nowhere",
     "client",
     "create_jobs",
@@ -105,7 +111,7 @@ def virtual_sleep(service: FakeOptimizationService) -> Callable[[float], Awaitab
 
 
 @functools.cache
-def _session() -> AioSession:
+def aio_session() -> AioSession:
     # One session for every test's clients: it loads botocore's service model once (about
     # 200 ms per session), and clients made from it share nothing else.
     return AioSession()
@@ -116,7 +122,7 @@ def aio_http_client(
 ) -> AbstractAsyncContextManager[Any]:
     """aiobotocore's client context manager for a SageMaker client on ``url`` (an emulator's
     ``serve()``), with dummy credentials and, by default, no retries of its own."""
-    creating: AbstractAsyncContextManager[Any] = _session().create_client(
+    creating: AbstractAsyncContextManager[Any] = aio_session().create_client(
         "sagemaker",
         endpoint_url=url,
         region_name="us-west-2",
@@ -254,15 +260,18 @@ async def settle() -> None:
 # -- jobs, sleeps and displays for the waits ---------------------------------------------------
 
 
-def create_jobs(service: FakeOptimizationService, names: Iterable[str]) -> list[str]:
-    """Create a job for each name through the sync client, in-process (quick, and apart
-    from the async client under test)."""
-    from optjob_sdk import OptimizationJobClient
-
-    sync = OptimizationJobClient(service.client())
+def create_jobs(
+    service: FakeOptimizationService, names: Iterable[str], *, spacing: float = 0.0
+) -> list[str]:
+    """Create a job for each name, ``spacing`` virtual seconds apart, through the emulator's
+    raw protocol (quick, and apart from the client under test)."""
     created = list(names)
     for name in created:
-        sync.create(make_request(name))
+        body = json.dumps(to_dict(make_request(name))).encode()
+        answer = service.handle(f"SageMaker.{CREATE}", body)
+        assert answer.status == 200, answer.body
+        if spacing:
+            service.advance(spacing)
     return created
 
 
