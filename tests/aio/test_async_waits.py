@@ -614,3 +614,94 @@ async def test_a_name_given_twice_is_waited_for_once(
     assert list(ended) == [NAME]
     stream = client.as_completed([NAME, NAME], sleep=sleep, clock=service.monotonic)
     assert [job.optimization_job_name async for job in stream] == [NAME]
+
+
+async def test_an_as_completed_left_by_break_is_closed_by_the_loop(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    monkeypatch: pytest.MonkeyPatch,
+    leaks: Leaks,
+) -> None:
+    # Without aclosing: the loop finalizes an async generator dropped unfinished.
+    shown = terminal(monkeypatch)
+    names = create_jobs(service, ["fast", "slow"])
+    service.set_outcome("slow", "COMPLETED", durations=Durations(in_progress=5000))
+    service.set_outcome("fast", "COMPLETED", durations=Durations(in_progress=300))
+    first: list[str] = []
+    async for job in client.as_completed(
+        names, sleep=virtual_sleep(service), clock=service.monotonic, progress=True
+    ):
+        first.append(job.optimization_job_name)
+        break
+    assert first == ["fast"]
+    await _assert_nothing_goes_on(service, leaks)
+    assert shown.lines()[-2].startswith("1/2 ended: 1 COMPLETED; 1 still running")
+
+
+def pausing_on_asyncio_sleep(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """An event set when a pause of a second or more begins on asyncio.sleep (which is
+    still the real one, only watched): the wait is then known to sit in its pause."""
+    real_sleep = asyncio.sleep
+    pausing = asyncio.Event()
+
+    async def watched(delay: float, result: Any = None) -> Any:
+        if delay >= 1:
+            pausing.set()
+        return await real_sleep(delay, result)
+
+    monkeypatch.setattr(asyncio, "sleep", watched)
+    return pausing
+
+
+@pytest.mark.parametrize("progress", [False, None])
+async def test_cancelling_a_wait_on_the_real_sleep(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    monkeypatch: pytest.MonkeyPatch,
+    leaks: Leaks,
+    progress: bool | None,
+) -> None:
+    # The default sleep (asyncio.sleep; with a live display, one-second steps that redraw
+    # it): cancelled during the first pause, whose end is never waited for.
+    shown = terminal(monkeypatch)
+    create_jobs(service, [NAME])
+    pausing = pausing_on_asyncio_sleep(monkeypatch)
+    task = asyncio.ensure_future(client.wait(NAME, progress=progress))
+    await asyncio.wait_for(pausing.wait(), HANG_GUARD)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await _assert_nothing_goes_on(service, leaks)
+    assert service.calls(DESCRIBE) == 1
+    if progress is None:  # a terminal: the live display, closed
+        assert shown.getvalue().endswith("\n")
+        assert "STARTING" in shown.lines()[-2]
+    else:
+        assert shown.getvalue() == ""
+
+
+@pytest.mark.parametrize("how", ["wait_many", "as_completed"])
+async def test_cancelling_a_sweep_on_the_real_sleep(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    monkeypatch: pytest.MonkeyPatch,
+    leaks: Leaks,
+    how: str,
+) -> None:
+    shown = terminal(monkeypatch)
+    names = create_jobs(service, ["job-0", "job-1"])
+    pausing = pausing_on_asyncio_sleep(monkeypatch)
+
+    async def start() -> object:
+        if how == "wait_many":
+            return await client.wait_many(names)
+        return [job async for job in client.as_completed(names)]
+
+    task = asyncio.ensure_future(start())
+    await asyncio.wait_for(pausing.wait(), HANG_GUARD)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await _assert_nothing_goes_on(service, leaks)
+    assert shown.getvalue().endswith("\n")
+    assert shown.lines()[-2].startswith("0/2 ended; 2 still running")
