@@ -8,8 +8,10 @@ Every wait sleeps on the emulator's virtual clock: nothing here is timed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -203,22 +205,68 @@ def _run(client: AsyncOptimizationJobClient, how: str, **options: Any) -> Awaita
     return drain()
 
 
+class _Recorder:
+    """Plain sleeps of every kind, each recording its calls."""
+
+    def __init__(self) -> None:
+        self.called: list[float] = []
+
+    def method(self, seconds: float) -> None:
+        self.called.append(seconds)
+
+    def __call__(self, seconds: float) -> None:
+        self.called.append(seconds)
+
+
 @pytest.mark.parametrize("how", ["wait", "wait_many", "as_completed"])
-async def test_a_plain_sleep_is_refused(
-    client: AsyncOptimizationJobClient, service: FakeOptimizationService, how: str
+@pytest.mark.parametrize("kind", ["def", "method", "builtin"])
+async def test_a_plain_sleep_is_refused_at_the_call(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    how: str,
+    kind: str,
 ) -> None:
     create_jobs(service, [NAME])
-    called: list[float] = []
+    recorder = _Recorder()
 
     def plain_sleep(seconds: float) -> None:  # what time.sleep would be, without the wait
-        called.append(seconds)
+        recorder.called.append(seconds)
 
+    sleep = {"def": plain_sleep, "method": recorder.method, "builtin": time.sleep}[kind]
+    if how == "as_completed":
+        with pytest.raises(ValidationError) as caught:
+            client.as_completed([NAME], sleep=sleep, clock=service.monotonic)  # not iterated
+    else:
+        with pytest.raises(ValidationError) as caught:
+            await _run(client, how, sleep=sleep, clock=service.monotonic)
+    problems = {error.path: error.message for error in caught.value.errors}
+    assert "must be an async callable" in problems["sleep"]
+    assert recorder.called == []
+    assert service.calls(DESCRIBE) + service.calls(LIST) == 0
+
+
+@pytest.mark.parametrize("how", ["wait", "wait_many", "as_completed"])
+@pytest.mark.parametrize("kind", ["lambda", "partial", "object"])
+async def test_a_sleep_that_returns_no_awaitable_is_refused_at_its_first_pause(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    how: str,
+    kind: str,
+) -> None:
+    # A lambda, a partial or a callable object may return a coroutine: known only when
+    # called.
+    create_jobs(service, [NAME])
+    recorder = _Recorder()
+    sleep = {
+        "lambda": lambda seconds: recorder.method(seconds),  # noqa: PLW0108
+        "partial": functools.partial(recorder.method),
+        "object": recorder,
+    }[kind]
     with pytest.raises(TypeError) as caught:
-        await _run(client, how, sleep=plain_sleep, clock=service.monotonic)
-    message = str(caught.value)
-    assert "async" in message
-    assert "plain_sleep" in message
-    assert len(called) == 1  # refused at its first use, before a second poll
+        await _run(client, how, sleep=sleep, clock=service.monotonic)
+    assert "must be an async callable" in str(caught.value)
+    assert "event loop" in str(caught.value)
+    assert len(recorder.called) == 1  # refused at its first use, before a second poll
     assert service.calls(DESCRIBE) + service.calls(LIST) <= 2
 
 
@@ -705,3 +753,14 @@ async def test_cancelling_a_sweep_on_the_real_sleep(
     await _assert_nothing_goes_on(service, leaks)
     assert shown.getvalue().endswith("\n")
     assert shown.lines()[-2].startswith("0/2 ended; 2 still running")
+
+
+async def test_a_clock_without_a_sleep_points_at_the_async_sleep(
+    client: AsyncOptimizationJobClient, service: FakeOptimizationService
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await client.wait(NAME, clock=service.monotonic)
+    (problem,) = caught.value.errors
+    assert problem.path == "clock"
+    assert "sleep=asyncio.sleep" in problem.message
+    assert "time.sleep" not in problem.message
