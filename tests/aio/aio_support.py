@@ -189,7 +189,8 @@ class SessionLog:
 
 @pytest.fixture
 def sessions(monkeypatch: pytest.MonkeyPatch) -> SessionLog:
-    """Records the aiohttp sessions made (aiobotocore makes one per client, on first use)."""
+    """Records the aiohttp sessions made (aiobotocore makes one per client: at its first call
+    in 3.x, as the client is entered in 2.x)."""
     log = SessionLog()
     original = aiohttp.ClientSession.__init__
 

@@ -428,3 +428,29 @@ async def test_cancelling_a_listing_between_pages_leaves_nothing_behind(
     assert service.calls(LIST) == 1  # the second request never left
     assert leaks.collect() == []
     assert len([item async for item in client.list()]) == 5  # the client works on
+
+
+async def test_one_listing_iterated_by_two_tasks_at_once_gives_each_every_job(
+    client: AsyncOptimizationJobClient, service: FakeOptimizationService
+) -> None:
+    # Each iteration has its own cursor: their pages interleave on the loop, not their state.
+    expected = create_jobs(service, [f"job-{i:02d}" for i in range(11)], spacing=1)
+    listing = client.list(page_size=3)
+    started: list[str] = []
+    both_started = asyncio.Event()
+
+    async def read(who: str) -> list[str]:
+        got: list[str] = []
+        async for summary in listing:
+            got.append(summary.optimization_job_name)
+            if len(got) == 1:  # hold on until the other is in the middle of its listing too
+                started.append(who)
+                if len(started) == 2:
+                    both_started.set()
+                await both_started.wait()
+        return got
+
+    first, second = await asyncio.wait_for(asyncio.gather(read("a"), read("b")), 120)
+    assert first == second == expected
+    assert sorted(started) == ["a", "b"]
+    assert service.calls(LIST) == 2 * 4
