@@ -29,6 +29,7 @@ from aio_support import (
     make_request,
 )
 from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
 
 from optjob_sdk import (
@@ -221,6 +222,28 @@ async def test_repr_names_the_region_and_the_endpoint(url: str, aws_nowhere: Non
         assert repr(given) == f"AsyncOptimizationJobClient(region='us-west-2', endpoint={url!r})"
 
 
+async def test_the_endpoint_from_the_environment_is_used(
+    url: str, aws_nowhere: None, monkeypatch: pytest.MonkeyPatch, service: FakeOptimizationService
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", url)
+    async with AsyncOptimizationJobClient() as client:
+        assert client.sagemaker_client.meta.endpoint_url == url
+        assert [job async for job in client.list()] == []
+    assert service.calls("ListOptimizationJobs") == 1
+
+
+async def test_a_session_given_is_the_one_the_client_is_made_from(
+    url: str, aws_nowhere: None, sessions: SessionLog
+) -> None:
+    session = AioSession()
+    session.set_config_variable("region", "eu-central-1")
+    async with AsyncOptimizationJobClient(session=session, endpoint_url=url) as client:
+        assert client.sagemaker_client.meta.region_name == "eu-central-1"
+        assert [job async for job in client.list()] == []
+    assert sessions.made
+    assert sessions.open() == []
+
+
 async def test_inside_async_with_a_loopback_endpoint_needs_no_configuration(
     url: str, aws_nowhere: None, service: FakeOptimizationService
 ) -> None:
@@ -374,6 +397,22 @@ async def test_a_retry_that_meets_another_job_of_that_name_stays_already_exists(
     assert service.calls(DESCRIBE) == 1
     shown = "".join(traceback.format_exception(error)) + repr(error)
     assert SECRET not in shown
+
+
+async def test_the_check_after_a_lost_answer_rides_out_faults_on_the_policy_sleep(
+    url: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
+) -> None:
+    service.inject(CREATE, "answer_lost", times=1)
+    # Throttling that outlasts aiobotocore's own three attempts at the check's Describe.
+    service.inject(DESCRIBE, "throttle", times=4)
+    pauses: list[float] = []
+    async with aio_http_client(url, config=RETRYING) as sm:
+        client = AsyncOptimizationJobClient(sm, retry_policy=RetryPolicy(sleep=pauses.append))
+        response = await client.create(make_request(NAME))
+    assert response.optimization_job_arn == ARN
+    assert len(pauses) == 1  # the policy's retry of the throttled check, on its sleep
+    assert service.calls(DESCRIBE) == 3 + 2
+    assert service.job_names() == [NAME]
 
 
 async def test_when_the_check_after_a_lost_answer_fails_the_outcome_is_unknown(
