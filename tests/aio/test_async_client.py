@@ -9,13 +9,13 @@ tests look at what only the async paths do.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import traceback
 import types
 from collections.abc import Iterator
 from typing import Any
 
-import aiobotocore.endpoint
 import attrs
 import pytest
 from aio_support import *  # noqa: F403 (its fixtures: client, service, url, leaks...)
@@ -348,8 +348,10 @@ def no_aiobotocore_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         pauses.append(seconds)
         await real_sleep(0)
 
-    # aiobotocore.endpoint uses its `asyncio` only to sleep before a retry.
-    monkeypatch.setattr(aiobotocore.endpoint, "asyncio", types.SimpleNamespace(sleep=sleep))
+    # aiobotocore.endpoint uses its `asyncio` only to sleep before a retry. (Imported here:
+    # aiobotocore 2.x cannot import aiobotocore.endpoint before aiobotocore.session.)
+    endpoint = importlib.import_module("aiobotocore.endpoint")
+    monkeypatch.setattr(endpoint, "asyncio", types.SimpleNamespace(sleep=sleep))
     return pauses
 
 
