@@ -55,6 +55,7 @@ __all__ = [
     "aio_http_client",
     "aio_session",
     "aws_nowhere",
+    "before_call",
     "client",
     "create_jobs",
     "leaks",
@@ -344,3 +345,14 @@ class FakeTTY(io.StringIO):
     def lines(self) -> list[str]:
         """What a terminal would show: each line as the last ``\\r`` left it."""
         return [line.rsplit("\r", 1)[-1] for line in self.getvalue().split("\n")]
+
+
+def before_call(
+    sm: Any, operation: str, handler: Callable[..., Awaitable[None]]
+) -> Callable[[], None]:
+    """Run async ``handler(**kwargs)`` as ``sm`` starts each ``operation`` call, before its
+    request is made and sent: neither the emulator over HTTP nor the in-process one (which
+    answers in a ``before-send`` handler of its own) has seen it yet. Returns the undo."""
+    event = f"before-call.sagemaker.{operation}"
+    sm.meta.events.register(event, handler)
+    return lambda: sm.meta.events.unregister(event, handler)

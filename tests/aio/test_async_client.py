@@ -26,6 +26,7 @@ from aio_support import (
     Leaks,
     SessionLog,
     aio_http_client,
+    before_call,
     make_request,
 )
 from aiobotocore.config import AioConfig
@@ -499,7 +500,7 @@ async def test_two_concurrent_creates_keep_their_secrets_out_of_debug_logs(
 ) -> None:
     other_secret = "hf_secondTaskSecret9876543210"
     gate = Gate(2)
-    client.sagemaker_client.meta.events.register(f"before-send.sagemaker.{CREATE}", gate)
+    before_call(client.sagemaker_client, CREATE, gate)
     first, second = await asyncio.gather(
         client.create(make_request("job-a")),
         client.create(make_request("job-b", env={"HF_TOKEN": other_secret})),
@@ -532,7 +533,7 @@ async def test_the_masking_is_per_task_another_tasks_raw_call_is_left_alone(
     raw_params["OptimizationEnvironment"] = {"SOME_SETTING": visible}
     gate = Gate(2)
     sm = client.sagemaker_client
-    sm.meta.events.register(f"before-send.sagemaker.{CREATE}", gate)
+    before_call(sm, CREATE, gate)
     await asyncio.gather(
         client.create(make_request(NAME)),
         sm.create_optimization_job(**raw_params),

@@ -21,6 +21,7 @@ from aio_support import (
     Leaks,
     aio_http_client,
     aio_session,
+    before_call,
     create_jobs,
     other_tasks,
     settle,
@@ -409,7 +410,7 @@ async def test_cancelling_a_listing_between_pages_leaves_nothing_behind(
             await asyncio.Event().wait()  # the call hangs until cancelled
 
     sm = client.sagemaker_client
-    sm.meta.events.register(f"before-send.sagemaker.{LIST}", hold_the_second_page)
+    undo = before_call(sm, LIST, hold_the_second_page)
     got: list[str] = []
 
     async def consume() -> None:
@@ -421,7 +422,7 @@ async def test_cancelling_a_listing_between_pages_leaves_nothing_behind(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    sm.meta.events.unregister(f"before-send.sagemaker.{LIST}", hold_the_second_page)
+    undo()
     await settle()
     assert got == ["job-0", "job-1"]  # the first page, then the cancel
     assert other_tasks() == set()

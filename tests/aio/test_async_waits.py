@@ -25,6 +25,7 @@ from aio_support import (
     Parked,
     Rounds,
     SessionLog,
+    before_call,
     create_jobs,
     other_tasks,
     settle,
@@ -381,7 +382,7 @@ async def test_cancelling_a_wait_during_its_call(
             await asyncio.Event().wait()  # the call hangs until cancelled
 
     sm = client.sagemaker_client
-    sm.meta.events.register(f"before-send.sagemaker.{DESCRIBE}", hold_the_second_poll)
+    undo = before_call(sm, DESCRIBE, hold_the_second_poll)
     task = asyncio.ensure_future(
         client.wait(NAME, sleep=virtual_sleep(service), clock=service.monotonic, progress=True)
     )
@@ -389,7 +390,7 @@ async def test_cancelling_a_wait_during_its_call(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    sm.meta.events.unregister(f"before-send.sagemaker.{DESCRIBE}", hold_the_second_poll)
+    undo()
     await _assert_nothing_goes_on(service, leaks)
     assert shown.getvalue().endswith("\n")
     assert (await client.describe(NAME)).optimization_job_status == JobStatus.COMPLETED
