@@ -13,6 +13,7 @@ lengths in real time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import gc
 import io
@@ -52,6 +53,7 @@ __all__ = [
     "NO_RETRIES",
     "TRANSPORTS",
     "SessionLog",
+    "aio_client_on",
     "aio_http_client",
     "aio_session",
     "aws_nowhere",
@@ -79,8 +81,9 @@ SECRET = "hf_asyncSecretValue0123456789abcdef"
 #: The tests count calls, so aiobotocore's own retries are off: every retry is the SDK's.
 NO_RETRIES = AioConfig(retries={"total_max_attempts": 1})
 
-#: "http" always; "in-process" once the emulator has ``aio_client()`` (branch i10-emu).
-TRANSPORTS = ["http", *(["in-process"] if hasattr(FakeOptimizationService, "aio_client") else [])]
+#: The emulator's two ways in for aiobotocore: over HTTP (``serve()``) and in-process
+#: (``aio_client()``, no socket).
+TRANSPORTS = ["http", "in-process"]
 
 
 def make_request(
@@ -159,20 +162,29 @@ def transport(request: pytest.FixtureRequest) -> str:
     return name
 
 
+@contextlib.asynccontextmanager
+async def aio_client_on(
+    service: FakeOptimizationService, transport: str, *, config: AioConfig = NO_RETRIES
+) -> AsyncIterator[Any]:
+    """An aiobotocore SageMaker client that ``service`` answers through ``transport``
+    (one of :data:`TRANSPORTS`), retries off unless ``config`` says otherwise."""
+    if transport == "in-process":
+        async with service.aio_client(config=config) as sm:
+            yield sm
+        return
+    with service.serve() as served:
+        async with aio_http_client(served, config=config) as sm:
+            yield sm
+
+
 @pytest_asyncio.fixture
 async def client(
     transport: str, service: FakeOptimizationService, aws_nowhere: None
 ) -> AsyncIterator[AsyncOptimizationJobClient]:
     """The async client on an aiobotocore client (retries off) that the test's
     ``service`` answers, over HTTP or in-process."""
-    if transport == "in-process":
-        creating: AbstractAsyncContextManager[Any] = service.aio_client(config=NO_RETRIES)  # type: ignore[attr-defined]
-        async with creating as sm:
-            yield AsyncOptimizationJobClient(sm)
-        return
-    with service.serve() as served:
-        async with aio_http_client(served) as sm:
-            yield AsyncOptimizationJobClient(sm)
+    async with aio_client_on(service, transport) as sm:
+        yield AsyncOptimizationJobClient(sm)
 
 
 # -- what a test leaves behind -------------------------------------------------------------

@@ -25,6 +25,7 @@ from aio_support import (
     SECRET,
     Leaks,
     SessionLog,
+    aio_client_on,
     aio_http_client,
     before_call,
     make_request,
@@ -360,10 +361,10 @@ RETRYING = AioConfig(retries={"mode": "standard", "total_max_attempts": 3})
 
 
 async def test_a_lost_create_answer_returns_the_arn_of_the_job_this_call_created(
-    url: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
+    transport: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
 ) -> None:
     service.inject(CREATE, "answer_lost", times=1)  # created, then the connection drops
-    async with aio_http_client(url, config=RETRYING) as sm:
+    async with aio_client_on(service, transport, config=RETRYING) as sm:
         client = AsyncOptimizationJobClient(sm)
         response = await client.create(make_request(NAME))
         assert response.optimization_job_arn == (await client.describe(NAME)).optimization_job_arn
@@ -373,7 +374,7 @@ async def test_a_lost_create_answer_returns_the_arn_of_the_job_this_call_created
 
 
 async def test_a_retry_that_meets_another_job_of_that_name_stays_already_exists(
-    url: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
+    transport: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
 ) -> None:
     other = OptimizationJobClient(service.client())
     # The first attempt is dropped before the service sees it; before the retry, someone
@@ -387,7 +388,7 @@ async def test_a_retry_that_meets_another_job_of_that_name_stays_already_exists(
             theirs = make_request(NAME, env={"HF_TOKEN": "hf_someoneElsesToken0123456789"})
             other.create(attrs.evolve(theirs, deployment_instance_type=InstanceType.ML_G6E_XLARGE))
 
-    async with aio_http_client(url, config=RETRYING) as sm:
+    async with aio_client_on(service, transport, config=RETRYING) as sm:
         sm.meta.events.register(f"request-created.sagemaker.{CREATE}", someone_else_creates)
         client = AsyncOptimizationJobClient(sm)
         with pytest.raises(JobAlreadyExistsError) as caught:
@@ -403,13 +404,13 @@ async def test_a_retry_that_meets_another_job_of_that_name_stays_already_exists(
 
 
 async def test_the_check_after_a_lost_answer_rides_out_faults_on_the_policy_sleep(
-    url: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
+    transport: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
 ) -> None:
     service.inject(CREATE, "answer_lost", times=1)
     # Throttling that outlasts aiobotocore's own three attempts at the check's Describe.
     service.inject(DESCRIBE, "throttle", times=4)
     pauses: list[float] = []
-    async with aio_http_client(url, config=RETRYING) as sm:
+    async with aio_client_on(service, transport, config=RETRYING) as sm:
         client = AsyncOptimizationJobClient(sm, retry_policy=RetryPolicy(sleep=pauses.append))
         response = await client.create(make_request(NAME))
     assert response.optimization_job_arn == ARN
@@ -419,14 +420,14 @@ async def test_the_check_after_a_lost_answer_rides_out_faults_on_the_policy_slee
 
 
 async def test_when_the_check_after_a_lost_answer_fails_the_outcome_is_unknown(
-    url: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
+    transport: str, service: FakeOptimizationService, no_aiobotocore_backoff: list[float]
 ) -> None:
     service.inject(CREATE, "answer_lost", times=1)
     # Every Describe of the check fails with a 500, past the retry policy's attempts.
     service.inject(DESCRIBE, "server_error", times=None)
     pauses: list[float] = []
 
-    async with aio_http_client(url, config=RETRYING) as sm:
+    async with aio_client_on(service, transport, config=RETRYING) as sm:
         policy = RetryPolicy(max_attempts=2, sleep=pauses.append)
         client = AsyncOptimizationJobClient(sm, retry_policy=policy)
         with pytest.raises(CreateOutcomeUnknownError) as caught:
