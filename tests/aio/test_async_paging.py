@@ -100,7 +100,7 @@ def test_async_for_yields_what_the_sync_pager_yields_with_as_many_calls() -> Non
         resumed, resumed_calls = sync_calls(lambda: list(sync.list(**options).by_page(token)))
 
         async def the_same_with_the_async_client() -> None:
-            async with aio_http_client(url) as sm:
+            async with aio_http_client(endpoint) as sm:
                 client = AsyncOptimizationJobClient(sm)
                 before = service.calls(LIST)
                 got = names([summary async for summary in client.list(**options)])
@@ -128,7 +128,7 @@ def test_async_for_yields_what_the_sync_pager_yields_with_as_many_calls() -> Non
         assert len(items) == wanted
         assert [name for page in page_names(pages) for name in page] == items
 
-    with service.serve() as url:
+    with service.serve() as endpoint:
         the_same_listing()
 
 

@@ -233,7 +233,7 @@ async def test_a_plain_sleep_is_refused_at_the_call(
     def plain_sleep(seconds: float) -> None:  # what time.sleep would be, without the wait
         recorder.called.append(seconds)
 
-    sleep = {"def": plain_sleep, "method": recorder.method, "builtin": time.sleep}[kind]
+    sleep: Any = {"def": plain_sleep, "method": recorder.method, "builtin": time.sleep}[kind]
     if how == "as_completed":
         with pytest.raises(ValidationError) as caught:
             client.as_completed([NAME], sleep=sleep, clock=service.monotonic)  # not iterated
