@@ -28,6 +28,7 @@ from aio_support import (
     aio_client_on,
     aio_http_client,
     before_call,
+    create_jobs,
     make_request,
 )
 from aiobotocore.config import AioConfig
@@ -562,3 +563,24 @@ async def test_a_failed_create_keeps_its_secret_out_of_logs_and_errors(
     shown = "".join(traceback.format_exception(caught.value)) + repr(caught.value)
     assert SECRET not in shown
     assert SECRET not in "\n".join(capture.lines)
+
+
+async def test_answers_carrying_secrets_stay_masked_in_debug_logs_of_concurrent_waits(
+    client: AsyncOptimizationJobClient,
+    service: FakeOptimizationService,
+    capture: Capture,
+) -> None:
+    # Describe answers carry the job's environment (HF_TOKEN included): botocore logs each
+    # answer's body at DEBUG. A wait, a sweep and a describe side by side on one loop.
+    names = create_jobs(service, ["job-a", "job-b", "job-c"])
+    sleep = service.advance_async
+    results = await asyncio.gather(
+        client.wait("job-a", sleep=sleep, clock=service.monotonic),
+        client.wait_many(["job-b", "job-c"], sleep=sleep, clock=service.monotonic),
+        client.describe("job-c"),
+    )
+    assert results[0].optimization_job_name == "job-a"
+    assert list(results[1]) == names[1:]
+    bodies = [line for line in capture.lines if line.startswith("botocore.parsers ")]
+    assert any('"HF_TOKEN": "***"' in line for line in bodies)  # the answers were logged...
+    assert SECRET not in "\n".join(capture.lines)  # ...masked
