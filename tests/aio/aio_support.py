@@ -1,9 +1,9 @@
 """Shared helpers and fixtures for the async client's own tests (tests/aio/test_async_*.py).
 
 A module with a unique name (several test folders have a conftest): the test modules import
-the fixtures they use from here. The emulator answers over HTTP (``service.serve()``) and,
-when the emulator offers it, in-process too (``service.aio_client()``): the ``client``
-fixture runs each test on both.
+the fixtures they use from here (``from aio_support import *``). The emulator answers over
+HTTP (``service.serve()``) and in-process (``service.aio_client()``): the ``client`` fixture
+runs each test on both.
 
 Nothing here is timed: waits sleep on the emulator's virtual clock (:func:`virtual_sleep`),
 and the tests that look at how waits interleave record the order of the pauses, not their
@@ -101,17 +101,8 @@ def make_request(
 
 def virtual_sleep(service: FakeOptimizationService) -> Callable[[float], Awaitable[None]]:
     """An async ``sleep=`` on the emulator's clock that yields to the loop once, as a real
-    sleep would (the emulator's own ``advance_async`` where it exists)."""
-    own = getattr(service, "advance_async", None)
-    if own is not None:
-        bound: Callable[[float], Awaitable[None]] = own
-        return bound
-
-    async def sleep(seconds: float) -> None:
-        service.advance(seconds)
-        await asyncio.sleep(0)
-
-    return sleep
+    sleep would: the emulator's own ``advance_async``."""
+    return service.advance_async
 
 
 @functools.cache
