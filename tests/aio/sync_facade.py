@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
+import sys
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -28,10 +29,18 @@ from collections.abc import (
 )
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from botocore.config import Config
+
+# The client tests import their folder's wire_support (pytest puts tests/client on sys.path
+# when it collects them there); the modules that re-run them here need it too.
+sys.path.insert(0, str(Path(__file__).parents[1] / "client"))
+
+from aiobotocore.awsrequest import AioAWSResponse
+from wire_support import REGION, Wire
 
 from boto3_support import NO_RETRIES
 from optjob_sdk import (
@@ -50,7 +59,18 @@ if TYPE_CHECKING:
     from optjob_sdk.aio import AsyncJobPager
     from optjob_sdk.testing import FakeOptimizationService
 
-__all__ = ["Loop", "Stand", "SyncFacade", "exclude", "http_aio_client", "stand"]
+__all__ = [
+    "AioWire",
+    "FacadeJobPager",
+    "Loop",
+    "Stand",
+    "SyncFacade",
+    "aio_aws_response",
+    "exclude",
+    "facade_loop",
+    "http_aio_client",
+    "stand",
+]
 
 T = TypeVar("T")
 
@@ -76,6 +96,34 @@ def http_aio_client(url: str, *, config: Config = NO_RETRIES) -> Any:
         aws_secret_access_key="x",
         config=config,
     )
+
+
+class _AsyncRaw:
+    """The raw stream AioAWSResponse reads (``await read()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+def aio_aws_response(url: str, status_code: int, headers: Any, raw: Any) -> Any:
+    """``botocore.awsrequest.AWSResponse(url, status_code, headers, raw)`` as aiobotocore
+    reads an answer a ``before-send`` handler gives (``raw``: anything with ``stream()``).
+    A test module rebinds a sync module's ``AWSResponse`` to it."""
+    return AioAWSResponse(url, status_code, headers, _AsyncRaw(b"".join(raw.stream())))
+
+
+class AioWire(Wire):
+    """``wire_support.Wire`` on an aiobotocore client: the same recording, the same
+    answers, given as aiobotocore reads them."""
+
+    def _send(self, request: Any, **kwargs: Any) -> Any:
+        answer = super()._send(request, **kwargs)
+        return AioAWSResponse(
+            answer.url, answer.status_code, answer.headers, _AsyncRaw(answer.content)
+        )
 
 
 class Loop:
@@ -138,6 +186,18 @@ class _Pager:
     ) -> Iterator[ListOptimizationJobsResponse]:
         # Called now: the async pager checks the token at the call, as the sync one.
         return self._facade._iterate(self._pager.by_page(continuation_token))
+
+
+class _WrapsAsyncJobPager(type):
+    def __instancecheck__(cls, instance: object) -> bool:
+        from optjob_sdk.aio import AsyncJobPager
+
+        return isinstance(instance, _Pager) and isinstance(instance._pager, AsyncJobPager)
+
+
+class FacadeJobPager(metaclass=_WrapsAsyncJobPager):
+    """``isinstance(facade.list(), FacadeJobPager)``: the async client's ``list`` gave an
+    ``AsyncJobPager`` (a test module rebinds a sync module's ``JobPager`` to it)."""
 
 
 class SyncFacade:
@@ -212,12 +272,11 @@ class SyncFacade:
         cls,
         sagemaker_client: SageMakerClient,
         loop: Loop,
-        *,
-        retry_policy: RetryPolicy | None = None,
+        **settings: Any,
     ) -> SyncFacade:
-        """On an aiobotocore client the caller opened on ``loop`` (and closes)."""
-        client = AsyncOptimizationJobClient(sagemaker_client, retry_policy=retry_policy)
-        return cls(client, loop)
+        """``AsyncOptimizationJobClient(sagemaker_client, **settings)``: on an aiobotocore
+        client the caller opened on ``loop`` (and closes)."""
+        return cls(AsyncOptimizationJobClient(sagemaker_client, **settings), loop)
 
     @classmethod
     def own(cls, *, loop: Loop | None = None, **kwargs: Any) -> SyncFacade:
@@ -334,8 +393,10 @@ class Stand:
     the async client makes its own (``session=``, ``region_name=``, ``endpoint_url=``).
     """
 
-    def __init__(self) -> None:
-        self.loop = Loop()
+    def __init__(self, loop: Loop | None = None) -> None:
+        """``loop``: one that outlives this stand (a module's); otherwise its own."""
+        self._owns_loop = loop is None
+        self.loop = loop if loop is not None else Loop()
         self.facades: list[SyncFacade] = []
         self._stack = AsyncExitStack()
         # id -> (boto3 client, its service, its keywords); the client is kept alive.
@@ -367,6 +428,22 @@ class Stand:
         """Enter ``context`` (an aiobotocore client's) on the loop, until :meth:`close`."""
         return self.loop.run(self._stack.enter_async_context(context))
 
+    def wire_client(self, retries: int = 1) -> Any:
+        """``wire_support.make_boto_client``'s twin: an aiobotocore SageMaker client, dummy
+        credentials, botocore retries off by default, open until :meth:`close`."""
+        if not _HTTP_SESSION:
+            _HTTP_SESSION.append(importlib.import_module("aiobotocore.session").get_session())
+        config = Config(retries={"total_max_attempts": retries, "mode": "standard"})
+        return self.open(
+            _HTTP_SESSION[0].create_client(
+                "sagemaker",
+                region_name=REGION,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                config=config,
+            )
+        )
+
     def track_emulator_clients(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Remember every boto3 client ``FakeOptimizationService.client`` makes from now."""
         from optjob_sdk.testing import FakeOptimizationService
@@ -389,14 +466,15 @@ class Stand:
     ) -> SyncFacade:
         if sagemaker_client is None:
             return self._keep(SyncFacade.own(loop=self.loop, retry_policy=retry_policy, **settings))
-        if settings:
-            raise TypeError(f"a client and {sorted(settings)}: the sync client refuses this too")
         made = self._emulator_clients.get(id(sagemaker_client))
-        if made is not None:
+        if made is not None and not settings:
             _, service, kwargs = made
             return self.in_process(service, retry_policy=retry_policy, **kwargs)
         if type(sagemaker_client).__module__.startswith("aiobotocore"):
-            return self._keep(SyncFacade.on(sagemaker_client, self.loop, retry_policy=retry_policy))
+            facade = SyncFacade.on(
+                sagemaker_client, self.loop, retry_policy=retry_policy, **settings
+            )
+            return self._keep(facade)
         raise TypeError(
             f"the facade cannot drive {type(sagemaker_client).__name__}: an emulator's "
             "boto3 client (with the stand tracking them) or an aiobotocore client"
@@ -409,13 +487,21 @@ class Stand:
             if not self.loop.closed:
                 self.loop.run(self._stack.aclose())
         finally:
-            self.loop.close()
+            if self._owns_loop:
+                self.loop.close()
 
 
 @pytest.fixture
-def stand(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
+def facade_loop() -> Loop | None:
+    """The loop the ``stand`` runs on: none here (a stand of its own, one per test); a
+    module whose aiobotocore clients live longer than a test overrides it."""
+    return None
+
+
+@pytest.fixture
+def stand(monkeypatch: pytest.MonkeyPatch, facade_loop: Loop | None) -> Iterator[Stand]:
     """One test's :class:`Stand`, closed after it (import it into a test module)."""
-    made = Stand()
+    made = Stand(facade_loop)
     made.track_emulator_clients(monkeypatch)
     try:
         yield made

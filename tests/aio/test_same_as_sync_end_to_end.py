@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.config import Config
-from sync_facade import Stand, SyncFacade, stand
+from sync_facade import Stand, SyncFacade, facade_loop, stand
 
 import e2e.test_end_to_end as sync_tests
 from boto3_support import NO_RETRIES
@@ -16,7 +16,7 @@ from e2e.test_end_to_end import *  # noqa: F403
 from optjob_sdk import RetryPolicy
 from optjob_sdk.testing import FakeOptimizationService
 
-__all__ = ["stand"]
+__all__ = ["facade_loop", "stand"]
 
 
 @pytest.fixture(autouse=True)

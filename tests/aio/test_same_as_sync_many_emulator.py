@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sync_facade import Stand, SyncFacade, stand
+from sync_facade import Stand, SyncFacade, facade_loop, stand
 
 import waiter.test_many_emulator as sync_tests
 from boto3_support import NO_RETRIES
 from optjob_sdk.testing import FakeOptimizationService
 from waiter.test_many_emulator import *  # noqa: F403
 
-__all__ = ["stand"]
+__all__ = ["facade_loop", "stand"]
 
 
 @pytest.fixture(autouse=True)
