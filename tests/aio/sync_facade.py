@@ -68,8 +68,12 @@ __all__ = [
     "aio_aws_response",
     "exclude",
     "facade_loop",
+    "fresh_aio_wire",
     "http_aio_client",
+    "module_facade_loop",
+    "module_wire",
     "stand",
+    "wire_per_test",
 ]
 
 T = TypeVar("T")
@@ -520,3 +524,38 @@ def exclude(namespace: dict[str, Any], reasons: dict[str, str]) -> None:
         test = namespace.pop(name)
         assert name.startswith("test_"), name
         assert callable(test), name
+
+
+# -- for a module whose wire lives as long as the module (Hypothesis runs many examples on
+#    one): import these instead of facade_loop, and a wire fixture on them.
+
+
+@pytest.fixture(scope="module", name="facade_loop")
+def module_facade_loop() -> Iterator[Loop]:
+    """``facade_loop`` for the whole module: each test's ``stand`` runs on it."""
+    loop = Loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="module", name="wire")
+def module_wire(facade_loop: Loop) -> Iterator[AioWire]:
+    """``wire_support``'s module-scoped ``wire``, on an aiobotocore client."""
+    opened = Stand(facade_loop)
+    try:
+        yield AioWire(opened.wire_client())
+    finally:
+        opened.close()
+
+
+@pytest.fixture(name="wire")
+def wire_per_test(stand: Stand) -> AioWire:
+    """``wire`` for one test, on its stand's loop."""
+    return AioWire(stand.wire_client())
+
+
+@pytest.fixture(name="fresh_wire")
+def fresh_aio_wire(wire: AioWire) -> AioWire:
+    """``wire_support.fresh_wire``: the wire, reset to answer ``200 {}``."""
+    wire.reset(lambda op, body: (200, {}))
+    return wire

@@ -6,12 +6,12 @@ stand-ins."""
 from __future__ import annotations
 
 import pytest
-from sync_facade import AioWire, Stand, exclude, facade_loop, stand
+from sync_facade import AioWire, Stand, exclude, facade_loop, fresh_aio_wire, stand, wire_per_test
 
 import client.test_client as sync_tests
 from client.test_client import *  # noqa: F403
 
-__all__ = ["facade_loop", "stand"]
+__all__ = ["facade_loop", "fresh_aio_wire", "stand", "wire_per_test"]
 
 exclude(
     globals(),
@@ -29,14 +29,3 @@ def _async_client(monkeypatch: pytest.MonkeyPatch, stand: Stand) -> None:
     monkeypatch.setattr(sync_tests, "OptimizationJobClient", stand)
     monkeypatch.setattr(sync_tests, "make_boto_client", stand.wire_client)
     monkeypatch.setattr(sync_tests, "Wire", AioWire)
-
-
-@pytest.fixture
-def wire(stand: Stand) -> AioWire:
-    return AioWire(stand.wire_client())
-
-
-@pytest.fixture
-def fresh_wire(wire: AioWire) -> AioWire:
-    wire.reset(lambda op, body: (200, {}))
-    return wire

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from sync_facade import AioWire, Stand, aio_aws_response, facade_loop, stand
+from sync_facade import Stand, aio_aws_response, facade_loop, fresh_aio_wire, stand, wire_per_test
 
 import client.test_invalid_responses as sync_tests
 from client.test_invalid_responses import *  # noqa: F403
 from optjob_sdk.testing import FakeOptimizationService
 
-__all__ = ["facade_loop", "stand"]
+__all__ = ["facade_loop", "fresh_aio_wire", "stand", "wire_per_test"]
 
 
 @pytest.fixture(autouse=True)
@@ -30,14 +30,3 @@ def _async_client(monkeypatch: pytest.MonkeyPatch, stand: Stand) -> None:
         return sagemaker
 
     monkeypatch.setattr(sync_tests, "emulator_client", emulator_client)
-
-
-@pytest.fixture
-def wire(stand: Stand) -> AioWire:
-    return AioWire(stand.wire_client())
-
-
-@pytest.fixture
-def fresh_wire(wire: AioWire) -> AioWire:
-    wire.reset(lambda op, body: (200, {}))
-    return wire

@@ -6,12 +6,12 @@ and the user's logging setup are left alone."""
 from __future__ import annotations
 
 import pytest
-from sync_facade import AioWire, Stand, exclude, facade_loop, stand
+from sync_facade import Stand, exclude, facade_loop, fresh_aio_wire, stand, wire_per_test
 
 import client.test_secrets_at_debug as sync_tests
 from client.test_secrets_at_debug import *  # noqa: F403
 
-__all__ = ["facade_loop", "stand"]
+__all__ = ["facade_loop", "fresh_aio_wire", "stand", "wire_per_test"]
 
 _NO_CLIENT = "the log filter alone (begin_call, _FILTER), no client: the same for both clients"
 
@@ -27,14 +27,3 @@ exclude(
 @pytest.fixture(autouse=True)
 def _async_client(monkeypatch: pytest.MonkeyPatch, stand: Stand) -> None:
     monkeypatch.setattr(sync_tests, "OptimizationJobClient", stand)
-
-
-@pytest.fixture
-def wire(stand: Stand) -> AioWire:
-    return AioWire(stand.wire_client())
-
-
-@pytest.fixture
-def fresh_wire(wire: AioWire) -> AioWire:
-    wire.reset(lambda op, body: (200, {}))
-    return wire
