@@ -233,14 +233,19 @@ class SyncFacade:
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def opened(
-        cls, opener: Opener, *, retry_policy: RetryPolicy | None = None, loop: Loop | None = None
-    ) -> SyncFacade:
-        """An async client on the aiobotocore client ``opener`` makes, opened on ``loop``."""
+    def opened(cls, opener: Opener, *, loop: Loop | None = None, **settings: Any) -> SyncFacade:
+        """``AsyncOptimizationJobClient(sagemaker, **settings)`` on the aiobotocore client
+        ``opener`` makes, opened on ``loop``."""
         running = loop if loop is not None else Loop()
         stack = AsyncExitStack()
         sagemaker = running.run(stack.enter_async_context(opener()))
-        client = AsyncOptimizationJobClient(sagemaker, retry_policy=retry_policy)
+        try:
+            client = AsyncOptimizationJobClient(sagemaker, **settings)
+        except BaseException:
+            running.run(stack.aclose())
+            if loop is None:
+                running.close()
+            raise
         return cls(client, running, stack=stack, reopen=opener, owns_loop=loop is None)
 
     @classmethod
@@ -402,6 +407,7 @@ class Stand:
         self._owns_loop = loop is None
         self.loop = loop if loop is not None else Loop()
         self.facades: list[SyncFacade] = []
+        self.asked = 0  # facades asked for, made or refused (a constructor's error)
         self._stack = AsyncExitStack()
         # id -> (boto3 client, its service, its keywords); the client is kept alive.
         self._emulator_clients: dict[int, tuple[Any, FakeOptimizationService, dict[str, Any]]] = {}
@@ -417,6 +423,7 @@ class Stand:
         retry_policy: RetryPolicy | None = None,
         **client_kwargs: Any,
     ) -> SyncFacade:
+        self.asked += 1
         facade = SyncFacade.in_process(
             service, retry_policy=retry_policy, loop=self.loop, **client_kwargs
         )
@@ -425,6 +432,7 @@ class Stand:
     def over_http(
         self, url: str, *, config: Config = NO_RETRIES, retry_policy: RetryPolicy | None = None
     ) -> SyncFacade:
+        self.asked += 1
         facade = SyncFacade.over_http(url, config=config, retry_policy=retry_policy, loop=self.loop)
         return self._keep(facade)
 
@@ -468,12 +476,19 @@ class Stand:
         retry_policy: RetryPolicy | None = None,
         **settings: Any,
     ) -> SyncFacade:
+        self.asked += 1
         if sagemaker_client is None:
             return self._keep(SyncFacade.own(loop=self.loop, retry_policy=retry_policy, **settings))
         made = self._emulator_clients.get(id(sagemaker_client))
-        if made is not None and not settings:
+        if made is not None:
             _, service, kwargs = made
-            return self.in_process(service, retry_policy=retry_policy, **kwargs)
+            facade = SyncFacade.opened(
+                lambda: service.aio_client(**kwargs),
+                loop=self.loop,
+                retry_policy=retry_policy,
+                **settings,
+            )
+            return self._keep(facade)
         if type(sagemaker_client).__module__.startswith("aiobotocore"):
             facade = SyncFacade.on(
                 sagemaker_client, self.loop, retry_policy=retry_policy, **settings
@@ -510,7 +525,7 @@ def stand(monkeypatch: pytest.MonkeyPatch, facade_loop: Loop | None) -> Iterator
     try:
         yield made
         # Every re-run test went through the async client, not a sync one it built itself.
-        assert made.facades, "this test made no facade: is OptimizationJobClient rebound?"
+        assert made.asked, "this test asked for no facade: is OptimizationJobClient rebound?"
     finally:
         made.close()
 
