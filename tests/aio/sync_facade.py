@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 from botocore.config import Config
 
-# The client tests import their folder's wire_support (pytest puts tests/client on sys.path
-# when it collects them there); the modules that re-run them here need it too.
+# The client and waiter tests import their folder's helpers (wire_support, many_support...):
+# pytest puts their folder on sys.path when it collects them there; the modules that re-run
+# them here need them too.
 sys.path.insert(0, str(Path(__file__).parents[1] / "client"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "waiter"))
 
 from aiobotocore.awsrequest import AioAWSResponse
 from wire_support import REGION, Wire
@@ -160,7 +162,7 @@ class Loop:
 
 def _async_sleep(sleep: Any) -> Any:
     """``sleep`` as the async client takes it: a plain callable becomes an ``async def``."""
-    if sleep is None or inspect.iscoroutinefunction(sleep):
+    if sleep is None or not callable(sleep) or inspect.iscoroutinefunction(sleep):
         return sleep
 
     async def asleep(seconds: float) -> None:
@@ -391,6 +393,16 @@ class SyncFacade:
                 self._loop.run(close())
 
 
+class _NoSageMaker:
+    """The aiobotocore client of a scripted facade: there is none, every call is scripted."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a scripted facade has no aiobotocore client ({name})")
+
+
+_NO_SAGEMAKER: Any = _NoSageMaker()
+
+
 class Stand:
     """What one test's stand-ins share: a :class:`Loop`, the facades and aiobotocore
     clients opened on it, and which boto3 clients the emulator made.
@@ -455,6 +467,62 @@ class Stand:
                 config=config,
             )
         )
+
+    # -- the sync loops' stand-ins (optjob_sdk.waiting's functions), for tests on a script
+
+    def scripted(
+        self,
+        describe: Callable[[str], DescribeOptimizationJobResponse],
+        list_page: Callable[[dict[str, Any]], ListOptimizationJobsResponse] | None = None,
+    ) -> SyncFacade:
+        """A facade on an async client whose DescribeOptimizationJob (and list page) calls
+        are a test script's plain functions: the async client's own wait, wait_many and
+        as_completed, their async loops, on the script's fake account."""
+        client = AsyncOptimizationJobClient(_NO_SAGEMAKER)
+
+        async def describe_async(name: str) -> DescribeOptimizationJobResponse:
+            return describe(name)
+
+        # The async client's own seams: what wait and the sweep call for each poll.
+        client._describe_for_wait = describe_async  # type: ignore[method-assign]
+        if list_page is not None:
+            page = list_page
+
+            async def list_page_async(params: dict[str, Any]) -> ListOptimizationJobsResponse:
+                return page(params)
+
+            client._parsed_list_page = list_page_async  # type: ignore[method-assign]
+        return self._keep(SyncFacade(client, self.loop))
+
+    def wait_for_job(
+        self, describe: Callable[[str], DescribeOptimizationJobResponse], name: str, **kwargs: Any
+    ) -> DescribeOptimizationJobResponse:
+        """``optjob_sdk.waiting.wait_for_job``'s stand-in: ``AsyncOptimizationJobClient.wait``."""
+        self.asked += 1
+        return self.scripted(describe).wait(name, **kwargs)
+
+    def jobs_as_completed(
+        self,
+        describe: Callable[[str], DescribeOptimizationJobResponse],
+        list_page: Callable[[dict[str, Any]], ListOptimizationJobsResponse],
+        names: Iterable[str],
+        **kwargs: Any,
+    ) -> Iterator[DescribeOptimizationJobResponse]:
+        """``optjob_sdk.waiting.jobs_as_completed``'s stand-in:
+        ``AsyncOptimizationJobClient.as_completed``."""
+        self.asked += 1
+        return self.scripted(describe, list_page).as_completed(names, **kwargs)
+
+    def wait_for_jobs(
+        self,
+        describe: Callable[[str], DescribeOptimizationJobResponse],
+        list_page: Callable[[dict[str, Any]], ListOptimizationJobsResponse],
+        names: Iterable[str],
+        **kwargs: Any,
+    ) -> dict[str, DescribeOptimizationJobResponse]:
+        """``optjob_sdk.waiting.wait_for_jobs``'s: ``AsyncOptimizationJobClient.wait_many``."""
+        self.asked += 1
+        return self.scripted(describe, list_page).wait_many(names, **kwargs)
 
     def track_emulator_clients(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Remember every boto3 client ``FakeOptimizationService.client`` makes from now."""
