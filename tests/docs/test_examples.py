@@ -262,7 +262,8 @@ def _page_tests(page: Path) -> list[str]:
             names += [
                 node.name
                 for node in tree.body
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.name.startswith("test")
             ]
     return names
 
