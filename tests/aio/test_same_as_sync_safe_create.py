@@ -4,9 +4,9 @@ the job it created, and only that job's. The emulator's clients are aiobotocore 
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
-import aiobotocore.endpoint
 import pytest
 from botocore.config import Config
 from sync_facade import Stand, SyncFacade, aio_aws_response, exclude, facade_loop, stand
@@ -58,7 +58,9 @@ def _async_client(monkeypatch: pytest.MonkeyPatch, stand: Stand) -> None:
 def no_aiobotocore_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sync module's no_botocore_backoff, for aiobotocore (which awaits its backoff)."""
 
-    async def no_sleep(self: object, seconds: float) -> None:
+    async def no_sleep(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr(aiobotocore.endpoint.AioEndpoint, "_sleep", no_sleep)
+    # aiobotocore.endpoint uses its `asyncio` only to sleep before a retry (by name: importing
+    # aiobotocore.endpoint first is a circular import on aiobotocore 2.23).
+    monkeypatch.setattr("aiobotocore.endpoint.asyncio", types.SimpleNamespace(sleep=no_sleep))
