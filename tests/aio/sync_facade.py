@@ -11,6 +11,17 @@ errors included, passes through as it is.
 A test's callback (``on_update``, ``sleep``) may call the client again while the loop is
 busy waiting on that callback: such a nested call runs to its end on a new client (made
 the same way) on a fresh loop in a helper thread, while the outer call stays suspended.
+
+How a ``test_same_as_sync_<name>`` module uses this:
+
+- ``from <folder>.test_<name> import *`` brings the sync tests in; pytest resolves their
+  fixtures in the module that collects them, so the module's own ``client``, ``service``,
+  ``wire``... fixtures (facades, :class:`AioWire`) are the ones the tests get.
+- The :func:`stand` fixture (a :class:`Stand` per test) stands in for what the sync module
+  builds inline: an autouse fixture rebinds the sync module's ``OptimizationJobClient`` (and
+  ``make_boto_client``, ``AWSResponse``, ``wait_for_job``... where used) to it for the test.
+  Every re-run test must ask the stand for a facade: one that does not fails at teardown.
+- :func:`exclude` takes the tests that cannot go through a facade out, each with its reason.
 """
 
 from __future__ import annotations
@@ -85,16 +96,16 @@ T = TypeVar("T")
 Opener = Callable[[], AbstractAsyncContextManager["SageMakerClient"]]
 
 
-_HTTP_SESSION: list[Any] = []
+_SESSION: list[Any] = []
 
 
 def http_aio_client(url: str, *, config: Config = NO_RETRIES) -> Any:
     """An aiobotocore SageMaker client (its context manager) on ``url`` (an emulator's
     ``serve()``), dummy credentials: ``boto3_support.http_client``'s async twin."""
-    if not _HTTP_SESSION:
-        # One session for them all: a new one reads botocore's SageMaker model again.
-        _HTTP_SESSION.append(importlib.import_module("aiobotocore.session").get_session())
-    return _HTTP_SESSION[0].create_client(
+    if not _SESSION:
+        # One session for every client made here: a new one reads botocore's model again.
+        _SESSION.append(importlib.import_module("aiobotocore.session").get_session())
+    return _SESSION[0].create_client(
         "sagemaker",
         endpoint_url=url,
         region_name="us-west-2",
@@ -295,7 +306,12 @@ class SyncFacade:
         as ``async with`` does: it makes its own aiobotocore client, closed by :meth:`close`."""
         running = loop if loop is not None else Loop()
         stack = AsyncExitStack()
-        client = running.run(stack.enter_async_context(AsyncOptimizationJobClient(**kwargs)))
+        try:
+            client = running.run(stack.enter_async_context(AsyncOptimizationJobClient(**kwargs)))
+        except BaseException:
+            if loop is None:
+                running.close()
+            raise
         return cls(client, running, stack=stack, owns_loop=loop is None)
 
     def close(self) -> None:
@@ -455,11 +471,11 @@ class Stand:
     def wire_client(self, retries: int = 1) -> Any:
         """``wire_support.make_boto_client``'s twin: an aiobotocore SageMaker client, dummy
         credentials, botocore retries off by default, open until :meth:`close`."""
-        if not _HTTP_SESSION:
-            _HTTP_SESSION.append(importlib.import_module("aiobotocore.session").get_session())
+        if not _SESSION:
+            _SESSION.append(importlib.import_module("aiobotocore.session").get_session())
         config = Config(retries={"total_max_attempts": retries, "mode": "standard"})
         return self.open(
-            _HTTP_SESSION[0].create_client(
+            _SESSION[0].create_client(
                 "sagemaker",
                 region_name=REGION,
                 aws_access_key_id="testing",
