@@ -243,4 +243,11 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, *_LAZY})
+    names = {*globals(), *__all__, *_LAZY}
+    # What needs a missing extra is left out, so that help(), inspect.getmembers() and
+    # completion work without it (using the name still says which extra to install).
+    from importlib.util import find_spec
+
+    if find_spec("aiobotocore") is None:
+        names.discard("AsyncOptimizationJobClient")
+    return sorted(names)

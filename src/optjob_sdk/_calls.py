@@ -32,6 +32,7 @@ __all__ = [
     "STOP",
     "Params",
     "body",
+    "check_client",
     "check_name",
     "list_subject",
     "mapped_errors",
@@ -96,6 +97,43 @@ def named(name: str) -> Params:
 def list_subject(params: dict[str, Any]) -> str:
     """What a List call's DEBUG line names: the page size (filters may be anything)."""
     return f"MaxResults={params.get('MaxResults')}"
+
+
+def check_client(client: object, *, asynchronous: bool) -> None:
+    """``TypeError`` unless ``client`` is a SageMaker client of the kind the SDK client
+    drives: boto3's (sync) or aiobotocore's (async, ``asynchronous``), ready to call. Caught
+    at construction, the mistake names the right class instead of failing at the first
+    call with an error about awaiting (or not awaiting) a dict or a coroutine. Stand-ins
+    (mocks, fakes) that are neither are taken as they are."""
+    try:
+        callable_client = hasattr(client, "describe_optimization_job")
+    except Exception:  # a stand-in whose lookups fail on purpose: taken as it is
+        callable_client = True
+    if not callable_client:
+        hint = ""
+        if hasattr(client, "__aenter__"):
+            hint = (
+                ": this is aiobotocore's client context manager, not the client; enter it "
+                "first (`async with session.create_client('sagemaker') as sm:`)"
+            )
+        raise TypeError(
+            f"sagemaker_client must be a SageMaker client, not {type(client).__name__}{hint}"
+        )
+    # By the class's package: aiobotocore's methods are not all coroutine functions to
+    # inspect (they are wrapped), but its client classes all come from aiobotocore.
+    packages = {cls.__module__.partition(".")[0] for cls in type(client).__mro__}
+    if "aiobotocore" in packages:
+        if not asynchronous:
+            raise TypeError(
+                "sagemaker_client is an aiobotocore (async) client: use it with "
+                "AsyncOptimizationJobClient, or pass a boto3 client here"
+            )
+    elif "botocore" in packages and asynchronous:
+        raise TypeError(
+            "sagemaker_client is a boto3 (sync) client: use it with OptimizationJobClient, "
+            "or pass an aiobotocore client here (or let `async with "
+            "AsyncOptimizationJobClient(...)` make one)"
+        )
 
 
 def check_name(request_cls: NameRequest, name: str) -> None:

@@ -95,6 +95,8 @@ class OptimizationJobClient(
             from optjob_sdk._endpoint import make_client
 
             sagemaker_client = make_client(session, region_name, endpoint_url)
+        else:
+            _calls.check_client(sagemaker_client, asynchronous=False)
         self.sagemaker_client = sagemaker_client
 
     def _where(self) -> tuple[str, str]:

@@ -24,6 +24,7 @@ Usage (``client`` is an :class:`~optjob_sdk.OptimizationJobClient`)::
 
 from __future__ import annotations
 
+import inspect
 import logging
 import random
 import time
@@ -78,7 +79,8 @@ class RetryPolicy:
     *n* is ``min(initial_backoff * 2**(n-1) + uniform(0, jitter), max_backoff)`` seconds.
 
     ``max_attempts`` counts the first try: the default 5 means up to 4 retries.
-    ``sleep`` replaces :func:`time.sleep` (tests pass a fake that records the waits).
+    ``sleep`` replaces :func:`time.sleep` (tests pass a fake that records the waits); for
+    the async client it replaces :func:`asyncio.sleep` and may be an ``async def`` too.
 
     These retries come on top of botocore's own (its ``retries`` config); they make a page
     survive even a client built with ``Config(retries={"total_max_attempts": 1})``.
@@ -93,7 +95,7 @@ class RetryPolicy:
     initial_backoff: float = attrs.field(default=0.5, validator=_non_negative)
     max_backoff: float = attrs.field(default=20.0, validator=_non_negative)
     jitter: float = attrs.field(default=1.0, validator=_non_negative)
-    sleep: Callable[[float], None] | None = attrs.field(default=None, eq=False, repr=False)
+    sleep: Callable[[float], object] | None = attrs.field(default=None, eq=False, repr=False)
 
     def backoff(self, retry_number: int) -> float:
         """The wait in seconds before retry ``retry_number`` (1 for the first retry)."""
@@ -114,7 +116,7 @@ class RetryPolicy:
     ) -> M:
         """Run ``function``, retrying ``transient`` errors (by default: throttling, 5xx, a
         dropped connection, an unreadable answer); the last error is re-raised."""
-        sleep = self.sleep if self.sleep is not None else time.sleep
+        sleep = _plain(self.sleep) if self.sleep is not None else time.sleep
         result: M = tenacity.Retrying(sleep=sleep, **self._options(what, transient))(function)
         return result
 
@@ -126,7 +128,7 @@ class RetryPolicy:
         transient: Callable[[BaseException], bool] = is_transient,
     ) -> M:
         """:meth:`call` for a coroutine function, pausing with ``asyncio.sleep`` (or with
-        :attr:`sleep`, a plain callable, when given: a test's recorder)."""
+        :attr:`sleep` when given, awaited when it is async)."""
         import asyncio
 
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -160,11 +162,27 @@ class RetryPolicy:
         }
 
 
-def _awaitable(sleep: Callable[[float], None]) -> Callable[[float], Awaitable[None]]:
+def _awaitable(sleep: Callable[[float], object]) -> Callable[[float], Awaitable[None]]:
     async def asleep(seconds: float) -> None:
-        sleep(seconds)
+        pause = sleep(seconds)
+        if inspect.isawaitable(pause):
+            await pause
 
     return asleep
+
+
+def _plain(sleep: Callable[[float], object]) -> Callable[[float], None]:
+    def checked(seconds: float) -> None:
+        pause = sleep(seconds)
+        if inspect.isawaitable(pause):
+            if inspect.iscoroutine(pause):
+                pause.close()  # never awaited: no "coroutine was never awaited" warning
+            raise TypeError(
+                f"RetryPolicy(sleep={sleep!r}) is async: the sync client needs a plain sleep "
+                "(an async one is for AsyncOptimizationJobClient)"
+            )
+
+    return checked
 
 
 #: list() argument names for the request fields they fill, to report errors in the

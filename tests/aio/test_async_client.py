@@ -33,6 +33,7 @@ from aio_support import (
 )
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from optjob_sdk import (
@@ -584,3 +585,99 @@ async def test_answers_carrying_secrets_stay_masked_in_debug_logs_of_concurrent_
     bodies = [line for line in capture.lines if line.startswith("botocore.parsers ")]
     assert any('"HF_TOKEN": "***"' in line for line in bodies)  # the answers were logged...
     assert SECRET not in "\n".join(capture.lines)  # ...masked
+
+
+# -- mistakes caught at construction and at entry -------------------------------------------
+
+
+def test_a_boto3_client_is_refused_by_the_async_client_and_the_other_way_round() -> None:
+    import boto3
+
+    sm = boto3.client(
+        "sagemaker", region_name="us-west-2", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with pytest.raises(
+        TypeError, match="boto3 \\(sync\\) client: use it with OptimizationJobClient"
+    ):
+        AsyncOptimizationJobClient(sm)  # type: ignore[arg-type]
+
+    async def main() -> None:
+        async with FakeOptimizationService().aio_client() as aio_sm:
+            with pytest.raises(TypeError, match="aiobotocore \\(async\\) client"):
+                OptimizationJobClient(aio_sm)  # type: ignore[arg-type]
+            assert AsyncOptimizationJobClient(aio_sm).sagemaker_client is aio_sm
+
+    asyncio.run(main())
+
+
+def test_the_client_context_manager_is_refused_with_a_hint() -> None:
+    async def main() -> None:
+        creating = FakeOptimizationService().aio_client()
+        with pytest.raises(TypeError, match="client context manager, not the client; enter it"):
+            AsyncOptimizationJobClient(creating)  # type: ignore[arg-type]
+        async with creating:  # entered, so that nothing is left open
+            pass
+
+    asyncio.run(main())
+
+
+@pytest.mark.usefixtures("aws_nowhere")
+async def test_an_owned_client_is_open_in_one_block_at_a_time(url: str) -> None:
+    client = AsyncOptimizationJobClient(endpoint_url=url)
+    async with client:
+        first = client.sagemaker_client
+        with pytest.raises(RuntimeError, match="already open in another `async with`"):
+            async with client:
+                pass
+        # The refused block closed nothing: the first one's client still works.
+        assert client.sagemaker_client is first
+        assert [job async for job in client.list()] == []
+    async with client:  # after the first block, a new one opens a new client
+        assert [job async for job in client.list()] == []
+    with pytest.raises(ConfigurationError):
+        client.sagemaker_client  # noqa: B018
+
+
+async def test_two_blocks_entering_at_once_are_refused_but_one(url: str, aws_nowhere: None) -> None:
+    client = AsyncOptimizationJobClient(endpoint_url=url)
+
+    async def enter() -> str:
+        try:
+            async with client:
+                await asyncio.sleep(0)
+                return "opened"
+        except RuntimeError:
+            return "refused"
+
+    assert sorted(await asyncio.gather(enter(), enter())) == ["opened", "refused"]
+
+
+@pytest.mark.parametrize("transport", ["in-process"])
+async def test_an_async_retry_sleep_is_awaited(
+    service: FakeOptimizationService, transport: str
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await asyncio.sleep(0)
+
+    service.inject("ListOptimizationJobs", "throttle", times=2)
+    async with aio_client_on(service, transport) as sm:
+        client = AsyncOptimizationJobClient(sm, retry_policy=RetryPolicy(sleep=sleep))
+        assert [job async for job in client.list()] == []
+    assert len(slept) == 2
+    assert service.calls("ListOptimizationJobs") == 3
+
+
+def test_an_async_retry_sleep_is_refused_by_the_sync_client() -> None:
+    async def sleep(seconds: float) -> None:
+        raise AssertionError("never awaited")
+
+    service = FakeOptimizationService()
+    service.inject("ListOptimizationJobs", "throttle", times=1)
+    # botocore's own retries off, so that the throttling reaches the SDK's RetryPolicy.
+    sm = service.client(config=Config(retries={"total_max_attempts": 1}))
+    client = OptimizationJobClient(sm, retry_policy=RetryPolicy(sleep=sleep))
+    with pytest.raises(TypeError, match="is async: the sync client needs a plain sleep"):
+        list(client.list())

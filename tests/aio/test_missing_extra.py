@@ -102,8 +102,9 @@ def test_everything_else_works_without_aiobotocore(without_aiobotocore: None) ->
     assert isinstance(client_class, type)
     client = client_class(FakeOptimizationService().client())
     assert list(client.list()) == []
-    # The name is offered (dir, completion) without importing anything.
-    assert "AsyncOptimizationJobClient" in dir(optjob_sdk)
+    # Not offered (dir, completion, help) where it cannot be used; nothing imported to tell.
+    assert "AsyncOptimizationJobClient" not in dir(optjob_sdk)
+    assert "OptimizationJobClient" in dir(optjob_sdk)
     assert "optjob_sdk.aio" not in sys.modules
 
 
@@ -145,6 +146,26 @@ def test_not_installed_the_error_names_the_extra_and_the_rest_works(tmp_path: Pa
     assert EXTRA in result["caught"]["message"]
     assert result["star"] == []
     assert result["listed"] == []
+
+
+def test_introspection_works_without_the_extra(tmp_path: Path) -> None:
+    out = run_python(
+        """
+        import inspect, pydoc
+        import optjob_sdk
+
+        names = dict(inspect.getmembers(optjob_sdk))
+        print("OptimizationJobClient" in names, "AsyncOptimizationJobClient" in names)
+        print("OptimizationJobClient" in pydoc.render_doc(optjob_sdk))
+        try:
+            hasattr(optjob_sdk, "AsyncOptimizationJobClient")
+        except ModuleNotFoundError as error:
+            print("pip install 'optjob-sdk[aio]'" in str(error))
+        """,
+        hide=("aiobotocore", "aiohttp"),
+        where=tmp_path,
+    )
+    assert out.split() == ["True", "False", "True", "True"]
 
 
 def test_importing_the_package_imports_no_async_machinery() -> None:

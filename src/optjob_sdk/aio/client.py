@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from optjob_sdk import _calls, _many
-from optjob_sdk._calls import CREATE, DELETE, DESCRIBE, LIST, STOP, Params
+from optjob_sdk._calls import CREATE, DELETE, DESCRIBE, LIST, STOP, Params, check_client
 from optjob_sdk._client_base import ClientBase
 from optjob_sdk._client_compat import check_supported
 from optjob_sdk._endpoint import client_options, creating_client, effective_endpoint
@@ -94,10 +94,13 @@ class AsyncOptimizationJobClient(
     ) -> None:
         if sagemaker_client is None:
             effective_endpoint(endpoint_url)  # a malformed URL fails here, not at first use
+        else:
+            check_client(sagemaker_client, asynchronous=True)
         self._client = sagemaker_client
         self._owned = sagemaker_client is None
         self._settings = (session, region_name, endpoint_url)
         self._stack: contextlib.AsyncExitStack | None = None
+        self._open = False  # inside `async with` (set before its first await: no race)
 
     @property
     def sagemaker_client(self) -> SageMakerClient:
@@ -112,21 +115,35 @@ class AsyncOptimizationJobClient(
         return self._client
 
     async def __aenter__(self) -> Self:
-        if self._owned and self._client is None:
-            session, region_name, endpoint_url = self._settings
-            async with contextlib.AsyncExitStack() as stack:
-                with creating_client(endpoint_url):
-                    if session is None:
-                        # aiobotocore has no type stubs of its own (types-aiobotocore-sagemaker
-                        # types the client, not the session).
-                        aiobotocore: Any = importlib.import_module("aiobotocore.session")
-                        session = aiobotocore.get_session()
-                    region = session.get_config_variable("region")
-                    options = client_options(session, region, region_name, endpoint_url)
-                    creating = session.create_client("sagemaker", **options)
-                    self._client = await stack.enter_async_context(creating)
-                self._stack = stack.pop_all()
+        if self._owned:
+            if self._open:
+                # A second block would close the client under the first one's feet.
+                raise RuntimeError(
+                    "this AsyncOptimizationJobClient is already open in another `async with`:"
+                    " share that one, or make a client per block"
+                )
+            self._open = True
+            try:
+                await self._make_client()
+            except BaseException:
+                self._open = False
+                raise
         return self
+
+    async def _make_client(self) -> None:
+        session, region_name, endpoint_url = self._settings
+        async with contextlib.AsyncExitStack() as stack:
+            with creating_client(endpoint_url):
+                if session is None:
+                    # aiobotocore has no type stubs of its own (types-aiobotocore-sagemaker
+                    # types the client, not the session).
+                    aiobotocore: Any = importlib.import_module("aiobotocore.session")
+                    session = aiobotocore.get_session()
+                region = session.get_config_variable("region")
+                options = client_options(session, region, region_name, endpoint_url)
+                creating = session.create_client("sagemaker", **options)
+                self._client = await stack.enter_async_context(creating)
+            self._stack = stack.pop_all()
 
     async def __aexit__(
         self,
@@ -140,6 +157,8 @@ class AsyncOptimizationJobClient(
         """Close the aiobotocore client this one made (``async with`` does it); a client
         that was passed in is left open. Closing twice is harmless."""
         stack, self._stack = self._stack, None
+        if self._owned:
+            self._open = False
         if stack is not None:
             self._client = None
             await stack.aclose()
