@@ -26,7 +26,13 @@ The world a block runs in (no AWS account, no network, no waiting):
 - Waiting is instant: the examples wait for jobs that run for many minutes (up to hours) of
   service time, so the waiter's real sleep (``optjob_sdk.waiting._real_sleep``, the one
   function through which it waits when no ``sleep=`` is given) moves the emulator's virtual
-  clock instead of the wall clock. The examples themselves are not changed for this.
+  clock instead of the wall clock. The async client's real sleep
+  (``optjob_sdk.aio.waiting._real_sleep``, an ``async def``) does the same, then lets the
+  event loop run its other tasks once, as ``asyncio.sleep`` would. The examples themselves
+  are not changed for this.
+- Async examples run as a reader runs them: ``asyncio.run(main())`` in a block makes a fresh
+  event loop for that statement and closes it (none is running between statements), and a
+  page's ``async def test_...`` (``@pytest.mark.asyncio``) run like its plain tests.
 
 A block that cannot run is marked in the Markdown, right before its fence, with
 ``<!-- not run: the reason -->``; it is left out and counted (see
@@ -44,7 +50,10 @@ names must be sessions of the noxfile, and ``python path.py`` scripts must exist
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
+import importlib
+import importlib.util
 import io
 import json
 import re
@@ -194,6 +203,14 @@ def world(
         service.advance(seconds)
 
     monkeypatch.setattr(waiting, "_real_sleep", sleep)
+    if importlib.util.find_spec("aiobotocore") is not None:  # the aio extra (nox -s docs)
+
+        async def async_sleep(seconds: float) -> None:
+            sleep(seconds)
+            await asyncio.sleep(0)  # other tasks run, as during a real pause
+
+        aio_waiting = importlib.import_module("optjob_sdk.aio.waiting")
+        monkeypatch.setattr(aio_waiting, "_real_sleep", async_sleep)
     with service.serve() as url:
         world = World(service, url, monkeypatch, tmp_path)
         world.without_aws()
@@ -262,7 +279,8 @@ def _page_tests(page: Path) -> list[str]:
             names += [
                 node.name
                 for node in tree.body
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name.startswith("test")
             ]
     return names
 
