@@ -76,6 +76,16 @@ from optjob_sdk.testing import FakeOptimizationService
 
 pytest_plugins = ["pytester"]
 
+# The async client's loops, with the aio extra (the docs session installs it). Imported here,
+# at collection: pytester (under the `world` fixture) restores sys.modules after each test,
+# so a module first imported during one test is imported anew by the next, whose patch of
+# the new module would miss the client classes kept from the first import.
+aio_waiting = (
+    importlib.import_module("optjob_sdk.aio.waiting")
+    if importlib.util.find_spec("aiobotocore") is not None
+    else None
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "tests" / "data" / "examples"
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -203,13 +213,12 @@ def world(
         service.advance(seconds)
 
     monkeypatch.setattr(waiting, "_real_sleep", sleep)
-    if importlib.util.find_spec("aiobotocore") is not None:  # the aio extra (nox -s docs)
+    if aio_waiting is not None:
 
         async def async_sleep(seconds: float) -> None:
             sleep(seconds)
             await asyncio.sleep(0)  # other tasks run, as during a real pause
 
-        aio_waiting = importlib.import_module("optjob_sdk.aio.waiting")
         monkeypatch.setattr(aio_waiting, "_real_sleep", async_sleep)
     with service.serve() as url:
         world = World(service, url, monkeypatch, tmp_path)
