@@ -43,7 +43,6 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
-AIO_TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "aio-test")
 # tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
 # the documentation's examples, which do not depend on the Python version: once, in `docs`.
 SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs")
@@ -72,7 +71,7 @@ def aio(session: nox.Session) -> None:
     """The whole suite with the ``aio`` extra installed: tests/aio (the async client, the
     emulator's async way in) and everything else on the botocore that aiobotocore pins (the
     conformance test's superset mode covers it). Once, on the newest Python."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS)
     session.run("pytest", *PARALLEL, *SUITE_ONLY, *session.posargs)
 
 
@@ -80,9 +79,14 @@ def aio(session: nox.Session) -> None:
 def aio_oldest(session: nox.Session) -> None:
     """tests/aio on the oldest aiobotocore the extra allows (and the botocore it pins), on
     the oldest Python."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
+    # One resolution: pip then picks the botocore that aiobotocore pins and a boto3 of the
+    # same release (a boto3 left from a newer install would not import on that botocore).
     session.install(
-        f"aiobotocore=={OLDEST_AIOBOTOCORE}", f"types-aiobotocore-sagemaker=={OLDEST_AIOBOTOCORE}"
+        "-e",
+        ".[yaml,aio]",
+        f"aiobotocore=={OLDEST_AIOBOTOCORE}",
+        f"types-aiobotocore-sagemaker=={OLDEST_AIOBOTOCORE}",
+        *TEST_DEPS,
     )
     session.run("pytest", *PARALLEL, "tests/aio", *session.posargs)
 
@@ -115,7 +119,7 @@ def docs(session: nox.Session) -> None:
     """The examples of README.md and docs/*.md, run as written (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *AIO_TEST_DEPS)
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS)
     session.run("pytest", "tests/docs", *session.posargs)
 
 

@@ -8,7 +8,7 @@ import abc
 import random
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from optjob_sdk import _many
 from optjob_sdk._botocore_logs import install
@@ -20,26 +20,31 @@ from optjob_sdk.paging import MAX_PAGE_SIZE, RetryPolicy, list_request
 
 __all__ = ["ClientBase"]
 
+ClientT = TypeVar("ClientT")
 PagerT = TypeVar("PagerT")
 StreamT = TypeVar("StreamT")
 SleepT = TypeVar("SleepT")
 
 
-class ClientBase(abc.ABC, Generic[PagerT, StreamT, SleepT]):
-    """The client's methods that do no I/O: ``PagerT`` is what :meth:`list` returns,
-    ``StreamT`` what :meth:`as_completed` returns, ``SleepT`` the ``sleep=`` it takes."""
+class ClientBase(abc.ABC, Generic[ClientT, PagerT, StreamT, SleepT]):
+    """The client's parts that do no I/O: ``ClientT`` is the botocore-style client
+    underneath (boto3's or aiobotocore's), ``PagerT`` what :meth:`list` returns, ``StreamT``
+    what :meth:`as_completed` returns, ``SleepT`` the ``sleep=`` it takes."""
+
+    #: Whether the methods are coroutines (``sleep=`` must then be async).
+    _asynchronous: ClassVar[bool] = False
 
     retry_policy: RetryPolicy
     """How each page of :meth:`list` is retried (:class:`~optjob_sdk.RetryPolicy`)."""
 
     def __init__(
         self,
-        sagemaker_client: object,
+        sagemaker_client: ClientT | None = None,
         *,
-        session: Any,
-        region_name: str | None,
-        endpoint_url: str | None,
-        retry_policy: RetryPolicy | None,
+        session: Any = None,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         if sagemaker_client is not None and (
             session is not None or region_name is not None or endpoint_url is not None
@@ -50,6 +55,17 @@ class ClientBase(abc.ABC, Generic[PagerT, StreamT, SleepT]):
             )
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
         install()  # secrets out of botocore's DEBUG records of this client's calls
+        self._connect(sagemaker_client, session, region_name, endpoint_url)
+
+    @abc.abstractmethod
+    def _connect(
+        self,
+        sagemaker_client: ClientT | None,
+        session: Any,
+        region_name: str | None,
+        endpoint_url: str | None,
+    ) -> None:
+        """Take the client given, or make one (or get ready to) from the other settings."""
 
     def __repr__(self) -> str:
         region, endpoint = self._where()
@@ -140,5 +156,6 @@ class ClientBase(abc.ABC, Generic[PagerT, StreamT, SleepT]):
             sleep=sleep,
             clock=clock,
             rng=rng,
+            asynchronous=self._asynchronous,
         )
         return self._stream(steps, sleep)

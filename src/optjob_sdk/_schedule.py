@@ -8,6 +8,7 @@ below) and, for many jobs, ``_many``.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import random
@@ -215,6 +216,16 @@ def without_description(last: ServiceError, what: str, elapsed: float) -> Servic
         return ServiceError(message, **last.answer)
 
 
+def _plainly_sync(sleep: object) -> bool:
+    """Whether ``sleep`` is certainly no async callable: a builtin (``time.sleep``) or a
+    ``def`` function or method (a lambda may return a coroutine: it is checked when called)."""
+    if inspect.isbuiltin(sleep):
+        return True
+    if not (inspect.isfunction(sleep) or inspect.ismethod(sleep)):
+        return False
+    return not inspect.iscoroutinefunction(sleep) and sleep.__name__ != "<lambda>"
+
+
 def check_wait_arguments(
     *,
     timeout: object,
@@ -224,6 +235,7 @@ def check_wait_arguments(
     progress: object = None,
     sleep: object = None,
     clock: object = None,
+    asynchronous: bool = False,
 ) -> tuple[float | None, float, float]:
     """Check a wait's arguments; returns ``(timeout, poll_interval, max_poll_interval)``
     as floats. Every problem is reported at once, in one :class:`~optjob_sdk.ValidationError`
@@ -291,12 +303,22 @@ def check_wait_arguments(
         problems.append(
             FieldError("progress", f"must be True, False or None, not {reprlib.repr(progress)}")
         )
+    if asynchronous and _plainly_sync(sleep):
+        problems.append(
+            FieldError(
+                "sleep",
+                "must be an async callable (async def, such as asyncio.sleep), not the plain "
+                f"function {getattr(sleep, '__qualname__', sleep)}: it would block the event "
+                "loop, and every other task on it, for each pause",
+            )
+        )
     if clock is not None and sleep is None:
+        real = "asyncio.sleep" if asynchronous else "time.sleep"
         problems.append(
             FieldError(
                 "clock",
                 "needs sleep= too: the wait's deadline is measured on clock, and the real "
-                "sleep does not move a fake clock (for the real clock, pass sleep=time.sleep)",
+                f"sleep does not move a fake clock (for the real clock, pass sleep={real})",
             )
         )
     if problems:

@@ -305,6 +305,7 @@ def make_waiter(
     sleep: object,
     clock: Callable[[], float] | None,
     rng: random.Random | None,
+    asynchronous: bool = False,
 ) -> Waiter:
     """The arguments of a wait checked (:func:`check_wait_arguments`), its display made:
     the :class:`Waiter` a sync or an async loop drives."""
@@ -316,6 +317,7 @@ def make_waiter(
         progress=progress,
         sleep=sleep,
         clock=clock,
+        asynchronous=asynchronous,
     )
     return Waiter(
         name,
@@ -340,6 +342,7 @@ def plan_sweep(
     sleep: object,
     clock: Callable[[], float] | None,
     rng: random.Random | None,
+    asynchronous: bool = False,
 ) -> _many.Steps | None:
     """The names and the wait's arguments checked (at the call, before anything is sent),
     the display made: the sweep's steps for a sync or an async loop to drive (``None``: no
@@ -353,6 +356,7 @@ def plan_sweep(
         progress=progress,
         sleep=sleep,
         clock=clock,
+        asynchronous=asynchronous,
     )
     if not checked:
         return None

@@ -54,7 +54,8 @@ _Sleep = Callable[[float], None]
 
 
 class OptimizationJobClient(
-    ClientBase[JobPager, Iterator[DescribeOptimizationJobResponse], _Sleep]
+    # The client type in quotes: it exists for type checkers only (the stubs).
+    ClientBase["SageMakerClient", JobPager, Iterator[DescribeOptimizationJobResponse], _Sleep]
 ):
     """The SageMaker AI inference-optimization-job API, typed and validated.
 
@@ -83,22 +84,13 @@ class OptimizationJobClient(
     sagemaker_client: SageMakerClient
     """The boto3 SageMaker client underneath (the escape hatch to the rest of the API)."""
 
-    def __init__(
+    def _connect(
         self,
-        sagemaker_client: SageMakerClient | None = None,
-        *,
-        session: Any = None,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-        retry_policy: RetryPolicy | None = None,
+        sagemaker_client: SageMakerClient | None,
+        session: Any,
+        region_name: str | None,
+        endpoint_url: str | None,
     ) -> None:
-        super().__init__(
-            sagemaker_client,
-            session=session,
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            retry_policy=retry_policy,
-        )
         if sagemaker_client is None:
             from optjob_sdk._endpoint import make_client
 

@@ -288,7 +288,7 @@ def _page_tests(page: Path) -> list[str]:
             names += [
                 node.name
                 for node in tree.body
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and node.name.startswith("test")
             ]
     return names

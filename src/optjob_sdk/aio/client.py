@@ -48,7 +48,6 @@ from optjob_sdk.models import (
     ListOptimizationJobsResponse,
     StopOptimizationJobRequest,
 )
-from optjob_sdk.paging import RetryPolicy
 
 if TYPE_CHECKING:
     from types_aiobotocore_sagemaker import SageMakerClient
@@ -58,7 +57,12 @@ __all__ = ["AsyncOptimizationJobClient"]
 
 
 class AsyncOptimizationJobClient(
-    ClientBase[AsyncJobPager, AsyncIterator[DescribeOptimizationJobResponse], AsyncSleep]
+    ClientBase[
+        "SageMakerClient",  # in quotes: it exists for type checkers only (the stubs)
+        AsyncJobPager,
+        AsyncIterator[DescribeOptimizationJobResponse],
+        AsyncSleep,
+    ]
 ):
     """The SageMaker AI inference-optimization-job API for asyncio, typed and validated.
 
@@ -79,25 +83,18 @@ class AsyncOptimizationJobClient(
     leaves nothing running.
     """
 
-    def __init__(
+    _asynchronous = True
+
+    def _connect(
         self,
-        sagemaker_client: SageMakerClient | None = None,
-        *,
-        session: Any = None,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-        retry_policy: RetryPolicy | None = None,
+        sagemaker_client: SageMakerClient | None,
+        session: Any,
+        region_name: str | None,
+        endpoint_url: str | None,
     ) -> None:
-        super().__init__(
-            sagemaker_client,
-            session=session,
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            retry_policy=retry_policy,
-        )
         if sagemaker_client is None:
             effective_endpoint(endpoint_url)  # a malformed URL fails here, not at first use
-        self._client: SageMakerClient | None = sagemaker_client
+        self._client = sagemaker_client
         self._owned = sagemaker_client is None
         self._settings = (session, region_name, endpoint_url)
         self._stack: contextlib.AsyncExitStack | None = None
@@ -219,6 +216,7 @@ class AsyncOptimizationJobClient(
             sleep=sleep,
             clock=clock,
             rng=rng,
+            asynchronous=True,
         )
         return await wait_for_job(self._describe_for_wait, waiter, sleep)
 

@@ -14,7 +14,12 @@ Traceback (most recent call last):
 ...
 botocore.errorfactory.ResourceNotFound: ... Optimization job nope does not exist.
 
-The pytest plugin gives a fresh service per test as the ``optjob_service`` fixture.
+Async code (the ``aio`` extra): ``service.aio_client()`` is aiobotocore's client context
+manager, answered in-process the same way, and ``service.advance_async`` is the async
+client's ``sleep=``; over HTTP, ``service.serve()`` serves both.
+
+The pytest plugin gives a fresh service per test as the ``optjob_service`` fixture, a boto3
+client on it as ``optjob_sagemaker_client`` and its HTTP URL as ``optjob_service_url``.
 """
 
 from __future__ import annotations

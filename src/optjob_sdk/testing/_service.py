@@ -22,7 +22,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -31,6 +31,7 @@ from optjob_sdk.testing._validation import InputError, fits, validate_input
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
+    from types_aiobotocore_sagemaker import SageMakerClient as AioSageMakerClient
 
 __all__ = [
     "FAULT_KINDS",
@@ -320,6 +321,25 @@ class FakeOptimizationService:
         with self._lock:
             self._offset += seconds
 
+    async def advance_async(self, seconds: float) -> None:
+        """The async twin of :meth:`advance`: moves the virtual clock, then lets the event
+        loop run its other tasks once, as a real ``asyncio.sleep`` would.
+
+        Fits the async client's ``sleep=``; several tasks sleeping on it each move the
+        clock by their own delay.
+
+        >>> import asyncio
+        >>> service = FakeOptimizationService()
+        >>> before = service.monotonic()
+        >>> asyncio.run(service.advance_async(90))
+        >>> service.monotonic() - before
+        90.0
+        """
+        import asyncio  # here: importing the emulator stays cheap for sync users
+
+        self.advance(seconds)
+        await asyncio.sleep(0)
+
     def monotonic(self) -> float:
         """The virtual clock as a monotonic reading (for a waiter's ``clock=``)."""
         return self._now()
@@ -478,6 +498,28 @@ class FakeOptimizationService:
 
         client: SageMakerClient = in_process_client(self, **kwargs)
         return client
+
+    def aio_client(self, **kwargs: Any) -> AbstractAsyncContextManager[AioSageMakerClient]:
+        """An aiobotocore SageMaker client whose requests this service answers in-process:
+        aiobotocore's own client context manager, no socket (needs the ``aio`` extra).
+
+        Dummy credentials are used (never yours); ``kwargs`` (``config=`` for retries, say)
+        go to ``AioSession().create_client``. Every fault of :meth:`inject` reaches it as it
+        reaches :meth:`client`; a ``latency`` fault delays its own call only, not the loop.
+
+        >>> async def main() -> None:                  # doctest: +SKIP
+        ...     async with service.aio_client() as sm:
+        ...         await sm.list_optimization_jobs()
+
+        Raises ModuleNotFoundError (naming ``pip install 'optjob-sdk[aio]'``) without
+        aiobotocore.
+        """
+        from optjob_sdk.testing._transport import in_process_aio_client
+
+        context: AbstractAsyncContextManager[AioSageMakerClient] = in_process_aio_client(
+            self, **kwargs
+        )
+        return context
 
     def serve(
         self, port: int = 0, *, timeout: float = 15.0, max_connections: int = 64

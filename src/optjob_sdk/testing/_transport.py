@@ -1,4 +1,5 @@
-"""The two ways in: botocore's ``before-send`` hook (no socket) and HTTP on 127.0.0.1."""
+"""The ways in: botocore's ``before-send`` hook (no socket), for boto3 and for aiobotocore
+clients, and HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from optjob_sdk.testing._service import Answer, _Dropped, error_answer
 if TYPE_CHECKING:
     from optjob_sdk.testing._service import FakeOptimizationService
 
-__all__ = ["in_process_client", "serve", "serve_forever"]
+__all__ = ["in_process_aio_client", "in_process_client", "serve", "serve_forever"]
 
 _log = logging.getLogger("optjob_sdk.testing")
 
@@ -27,6 +28,12 @@ LOOPBACK: Final = "127.0.0.1"
 # Where an in-process client points. Nothing listens there: if the hook ever failed to
 # answer, the request would fail on this machine instead of reaching AWS.
 _NOWHERE = "http://127.0.0.1:9"
+# The hook that answers in-process: botocore (and aiobotocore, which awaits its handlers)
+# sends nothing when a before-send handler returns a response.
+_BEFORE_SEND: Final = "before-send.sagemaker.*"
+#: botocore's data loader, once the first aiobotocore session here has made it.
+_LOADER: list[Any] = []
+AIO_MISSING: Final = "the async emulator client needs aiobotocore: pip install 'optjob-sdk[aio]'"
 
 
 class _Body:
@@ -39,27 +46,41 @@ class _Body:
         yield self._data
 
 
-def in_process_client(service: FakeOptimizationService, **kwargs: Any) -> Any:
-    from botocore.awsrequest import AWSResponse
+class _AsyncBody:
+    """The raw-stream interface aiobotocore's AioAWSResponse reads from (``await read()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+def _reply(service: FakeOptimizationService, request: Any) -> Answer:
+    """``service``'s answer to a prepared botocore request (both in-process clients' core).
+
+    A dropped answer raises botocore's ConnectionClosedError: the network failure that
+    botocore and aiobotocore both retry.
+    """
     from botocore.exceptions import ConnectionClosedError
 
-    def answer(request: Any, **_: Any) -> Any:
-        target = request.headers.get("X-Amz-Target", b"")
-        if isinstance(target, bytes):
-            target = target.decode()
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        elif not isinstance(body, bytes):
-            body = body.read()
-        try:
-            reply: Answer = service.handle(str(target), body)
-        except _Dropped:
-            # botocore treats this as a network failure and retries it like one.
-            raise ConnectionClosedError(endpoint_url=request.url) from None
-        headers: Any = reply.headers  # botocore wants HTTPHeaders; a dict reads the same
-        return AWSResponse(request.url, reply.status, headers, _Body(reply.body))
+    target = request.headers.get("X-Amz-Target", b"")
+    if isinstance(target, bytes):
+        target = target.decode()
+    body = request.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = body.read()
+    try:
+        return service.handle(str(target), body)
+    except _Dropped:
+        raise ConnectionClosedError(endpoint_url=request.url) from None
 
+
+def _client_options(service: FakeOptimizationService, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``create_client``'s keywords: the service's region, dummy credentials (never the
+    caller's), the endpoint where nothing listens; ``kwargs`` over them."""
     options: dict[str, Any] = {
         "region_name": service.region,
         "aws_access_key_id": "testing",
@@ -68,11 +89,65 @@ def in_process_client(service: FakeOptimizationService, **kwargs: Any) -> Any:
         "endpoint_url": _NOWHERE,
     }
     options.update(kwargs)
+    return options
+
+
+def in_process_client(service: FakeOptimizationService, **kwargs: Any) -> Any:
+    from botocore.awsrequest import AWSResponse
+
+    def answer(request: Any, **_: Any) -> Any:
+        reply = _reply(service, request)
+        headers: Any = reply.headers  # botocore wants HTTPHeaders; a dict reads the same
+        return AWSResponse(request.url, reply.status, headers, _Body(reply.body))
+
     # boto3's own overloads name every AWS service; only the SageMaker one matters here.
     boto3: Any = importlib.import_module("boto3")
-    client = boto3.client("sagemaker", **options)
-    client.meta.events.register_first("before-send.sagemaker.*", answer)
+    client = boto3.client("sagemaker", **_client_options(service, kwargs))
+    client.meta.events.register_first(_BEFORE_SEND, answer)
     return client
+
+
+def in_process_aio_client(service: FakeOptimizationService, **kwargs: Any) -> Any:
+    """aiobotocore's client context manager, its requests answered by ``service``."""
+    try:
+        # Untyped here (like boto3 above): the client is typed where it is used.
+        awsrequest: Any = importlib.import_module("aiobotocore.awsrequest")
+        session: Any = importlib.import_module("aiobotocore.session").AioSession()
+    except ModuleNotFoundError as error:
+        if (error.name or "aiobotocore").partition(".")[0] != "aiobotocore":
+            raise  # something aiobotocore itself needs: its own message says more
+        raise ModuleNotFoundError(AIO_MISSING, name="aiobotocore") from error
+    import asyncio
+
+    async def answer(request: Any, **_: Any) -> Any:
+        if _latency_armed(service):
+            # A latency fault sleeps for real inside handle(): in a worker thread, so that
+            # it holds up this call only, as a slow network would, not the whole loop.
+            reply = await asyncio.to_thread(_reply, service, request)
+        else:
+            # Answered on the loop (calls and clock moves interleave deterministically),
+            # but after one turn of it: a call always suspends, as a real one does.
+            await asyncio.sleep(0)
+            reply = _reply(service, request)
+        headers: Any = reply.headers
+        return awsrequest.AioAWSResponse(request.url, reply.status, headers, _AsyncBody(reply.body))
+
+    # On the session: the client it makes copies its handlers, this one first of all.
+    session.get_component("event_emitter").register_first(_BEFORE_SEND, answer)
+    # A new session would read and parse botocore's SageMaker model again (~0.15 s): every
+    # session made here shares the first one's loader, which caches what it read.
+    if not _LOADER:
+        _LOADER.append(session.get_component("data_loader"))
+    session.register_component("data_loader", _LOADER[0])
+    return session.create_client("sagemaker", **_client_options(service, kwargs))
+
+
+def _latency_armed(service: FakeOptimizationService) -> bool:
+    """Whether a latency fault is set on any operation (it may fire on this call)."""
+    with service._lock:
+        return any(
+            fault.kind == "latency" for faults in service._faults.values() for fault in faults
+        )
 
 
 #: Seconds a connection may sit idle, or a request take to arrive, before it is closed.
