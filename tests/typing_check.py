@@ -175,6 +175,12 @@ async def async_sleep_and_clock() -> None:
     async with AsyncOptimizationJobClient(endpoint_url="http://127.0.0.1:8765") as client:
         await client.wait("job", sleep=virtual_sleep, clock=service.monotonic)
         await client.wait_many(["a"], sleep=asyncio.sleep, clock=time.monotonic)
+    async with service.aio_client() as sagemaker:  # the emulator, in-process
+        assert_type(sagemaker, AioSageMakerClient)
+        client = AsyncOptimizationJobClient(sagemaker)
+        await client.wait("job", sleep=service.advance_async, clock=service.monotonic)
+        async for _ in client.as_completed(["a"], sleep=service.advance_async):
+            pass
 
 
 # Mistakes the types must catch. Each `# type: ignore[code]` is needed only while the mistake
@@ -187,6 +193,7 @@ async def async_mistakes(boto3_client: Any) -> None:
     from mypy_boto3_sagemaker import SageMakerClient
 
     from optjob_sdk import AsyncOptimizationJobClient, OptimizationJobClient
+    from optjob_sdk.testing import FakeOptimizationService
 
     sync_sagemaker: SageMakerClient = boto3_client
     AsyncOptimizationJobClient(sync_sagemaker)  # type: ignore[arg-type]  # boto3's, not aiobotocore's
@@ -204,6 +211,7 @@ async def async_mistakes(boto3_client: Any) -> None:
         # a coroutine, not the description, until awaited
         job: DescribeOptimizationJobResponse = client.describe("job")  # type: ignore[assignment]
         print(job)
+        await client.wait("job", sleep=FakeOptimizationService().advance)  # type: ignore[arg-type]
     sync = OptimizationJobClient(region_name="us-west-2")
     sync.wait("job", sleep=asyncio_sleep)  # type: ignore[arg-type]  # the sync one sleeps plainly
     async for _ in sync.list():  # type: ignore[attr-defined]
