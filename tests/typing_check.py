@@ -211,6 +211,7 @@ async def async_mistakes(boto3_client: Any) -> None:
         # a coroutine, not the description, until awaited
         job: DescribeOptimizationJobResponse = client.describe("job")  # type: ignore[assignment]
         print(job)
+        # the sync client's emulator sleep
         await client.wait("job", sleep=FakeOptimizationService().advance)  # type: ignore[arg-type]
     sync = OptimizationJobClient(region_name="us-west-2")
     sync.wait("job", sleep=asyncio_sleep)  # type: ignore[arg-type]  # the sync one sleeps plainly
