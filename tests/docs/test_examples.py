@@ -304,6 +304,9 @@ def test_python_examples_run_as_written(
         return
     # The page's tests, collected and run by pytest as in the reader's own test suite.
     world.without_aws()
+    if importlib.util.find_spec("pytest_asyncio") is not None:
+        # The reader's project sets what pytest-asyncio asks to be set (else it warns).
+        pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(**{f"test_{module.__name__}": f"from {module.__name__} import *\n"})
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
     assert result.ret == 0, f"the tests of {page.name} fail:\n{result.stdout.str()}"
