@@ -177,7 +177,7 @@ def _unreadable_answer(error: BaseException, operation: str) -> InvalidResponseE
     tb = error.__traceback__
     while tb is not None:
         frame = tb.tb_frame
-        if frame.f_globals.get("__name__") == "botocore.endpoint":
+        if frame.f_globals.get("__name__") in ("botocore.endpoint", "aiobotocore.endpoint"):
             response = frame.f_locals.get("http_response")
             if response is not None:
                 code = getattr(response, "status_code", None)

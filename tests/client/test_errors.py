@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 from botocore import exceptions as bx  # type: ignore[import-untyped]
+from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wire_support import Answer, Wire, error_body, load_example
@@ -182,8 +183,6 @@ def test_an_unparseable_answer_is_a_service_error(fresh_wire: Wire) -> None:
     from wire_support import _Raw
 
     def garbage(request: Any, **_: Any) -> Any:
-        from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
-
         return AWSResponse(request.url, 200, {}, _Raw(b"<html>proxy error</html>"))
 
     client = no_retries(fresh_wire)

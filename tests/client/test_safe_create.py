@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import botocore.endpoint  # type: ignore[import-untyped]
 import pytest
+from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError, ConnectionClosedError  # type: ignore[import-untyped]
 from hypothesis import given, settings
@@ -170,8 +171,6 @@ def test_a_job_not_visible_yet_is_asked_for_again() -> None:
 
     def not_found_once(request: Any, **_: Any) -> Any:
         if next(answers, False):
-            from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
-
             body = b'{"__type": "ResourceNotFound", "message": "not found"}'
 
             class Raw:

@@ -21,6 +21,7 @@ from optjob_sdk import (
     JobFailedError,
     JobNotFoundError,
     JobStoppedError,
+    OptimizationJobClient,
     OptjobError,
     ServiceError,
     ThrottlingError,
@@ -30,6 +31,7 @@ from optjob_sdk import (
     waiting,
 )
 from optjob_sdk.models import StoppingCondition
+from optjob_sdk.testing import FakeOptimizationService
 from optjob_sdk.waiting import (
     FIRST_CONTACT_LIMIT,
     NOT_FOUND_GRACE,
@@ -596,9 +598,6 @@ def test_a_sleep_without_a_clock_is_fine(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_client_wait_checks_its_arguments_before_any_call() -> None:
-    from optjob_sdk import OptimizationJobClient
-    from optjob_sdk.testing import FakeOptimizationService
-
     service = FakeOptimizationService()
     client = OptimizationJobClient(service.client())
     with pytest.raises(ValidationError, match="timeout"):

@@ -1,0 +1,40 @@
+"""tests/waiter/test_many_emulator.py, the very same tests, against the async client:
+``wait_many`` and ``as_completed`` through a :class:`~sync_facade.SyncFacade` (in-process
+and over HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sync_facade import Stand, SyncFacade, facade_loop, stand
+
+import waiter.test_many_emulator as sync_tests
+from boto3_support import NO_RETRIES
+from optjob_sdk.testing import FakeOptimizationService
+from waiter.test_many_emulator import *  # noqa: F403
+
+__all__ = ["facade_loop", "stand"]
+
+
+@pytest.fixture(autouse=True)
+def _async_client(monkeypatch: pytest.MonkeyPatch, stand: Stand) -> None:
+    monkeypatch.setattr(sync_tests, "OptimizationJobClient", stand)
+
+
+@pytest.fixture
+def service() -> FakeOptimizationService:
+    return FakeOptimizationService(seed=7)  # as tests/waiter/conftest.py
+
+
+@pytest.fixture(params=["in-process", "http"])
+def client(
+    request: pytest.FixtureRequest, service: FakeOptimizationService, stand: Stand
+) -> Iterator[SyncFacade]:
+    if request.param == "in-process":
+        yield stand.in_process(service, config=NO_RETRIES)
+        return
+    with service.serve() as url:
+        facade = stand.over_http(url)
+        yield facade
+        facade.close()
