@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from types_aiobotocore_sagemaker import SageMakerClient as AioSageMakerClient
 from typing_extensions import assert_type
 
 import optjob_sdk
@@ -112,3 +113,111 @@ def emulator_types() -> None:
     assert_type(service.client(), SageMakerClient)
     with service.serve() as url:
         assert_type(url, str)
+
+
+# -- the async client (the aio extra) ----------------------------------------------------
+
+
+async def async_client_api(request: CreateOptimizationJobRequest, url: str) -> None:
+    from optjob_sdk import (
+        AsyncOptimizationJobClient,
+        CreateOptimizationJobResponse,
+        ListOptimizationJobsResponse,
+        OptimizationJobSummary,
+    )
+    from optjob_sdk.aio import AsyncJobPager
+
+    async with AsyncOptimizationJobClient(region_name="us-west-2", endpoint_url=url) as client:
+        assert_type(client, AsyncOptimizationJobClient)
+        assert_type(client.sagemaker_client, AioSageMakerClient)
+        assert_type(await client.create(request), CreateOptimizationJobResponse)
+        assert_type(await client.describe("job"), DescribeOptimizationJobResponse)
+        job = await client.wait("job", timeout=60.0, on_update=lambda job: None)
+        assert_type(job, DescribeOptimizationJobResponse)
+        many = await client.wait_many(["a", "b"], timeout=60.0, on_update=lambda seen: None)
+        assert_type(many, dict[str, DescribeOptimizationJobResponse])
+        async for ended in client.as_completed(("a", "b"), poll_interval=5.0):
+            assert_type(ended, DescribeOptimizationJobResponse)
+        assert_type(await client.stop("job"), None)
+        assert_type(await client.delete("job"), None)
+        pager = client.list(status=JobStatus.COMPLETED, max_items=10)
+        assert_type(pager, AsyncJobPager)
+        async for summary in pager:
+            assert_type(summary, OptimizationJobSummary)
+        async for page in pager.by_page("token"):
+            assert_type(page, ListOptimizationJobsResponse)
+        assert_type(await client.close(), None)
+
+
+async def async_client_of_your_own(sagemaker: AioSageMakerClient) -> None:
+    # An aiobotocore client typed by types-aiobotocore-sagemaker (the aio extra installs it):
+    # the client uses it as it is.
+    from optjob_sdk import AsyncOptimizationJobClient
+
+    client = AsyncOptimizationJobClient(sagemaker)
+    assert_type(client.sagemaker_client, AioSageMakerClient)
+    assert_type(await client.describe("job"), DescribeOptimizationJobResponse)
+
+
+async def async_sleep_and_clock() -> None:
+    import asyncio
+    import time
+
+    from optjob_sdk import AsyncOptimizationJobClient
+    from optjob_sdk.testing import FakeOptimizationService
+
+    service = FakeOptimizationService()
+
+    async def virtual_sleep(seconds: float) -> None:
+        service.advance(seconds)
+        await asyncio.sleep(0)
+
+    async with AsyncOptimizationJobClient(endpoint_url="http://127.0.0.1:8765") as client:
+        await client.wait("job", sleep=virtual_sleep, clock=service.monotonic)
+        await client.wait_many(["a"], sleep=asyncio.sleep, clock=time.monotonic)
+    async with service.aio_client() as sagemaker:  # the emulator, in-process
+        assert_type(sagemaker, AioSageMakerClient)
+        client = AsyncOptimizationJobClient(sagemaker)
+        await client.wait("job", sleep=service.advance_async, clock=service.monotonic)
+        async for _ in client.as_completed(["a"], sleep=service.advance_async):
+            pass
+
+
+# Mistakes the types must catch. Each `# type: ignore[code]` is needed only while the mistake
+# is reported: mypy --strict (warn_unused_ignores) fails on it if the mistake ever passes.
+
+
+async def async_mistakes(boto3_client: Any) -> None:
+    import time
+
+    from mypy_boto3_sagemaker import SageMakerClient
+
+    from optjob_sdk import AsyncOptimizationJobClient, OptimizationJobClient
+    from optjob_sdk.testing import FakeOptimizationService
+
+    sync_sagemaker: SageMakerClient = boto3_client
+    AsyncOptimizationJobClient(sync_sagemaker)  # type: ignore[arg-type]  # boto3's, not aiobotocore's
+    async with AsyncOptimizationJobClient(region_name="us-west-2") as client:
+        # a plain sleep would block the event loop
+        await client.wait("job", sleep=time.sleep)  # type: ignore[arg-type]
+        await client.wait_many(["a"], sleep=time.sleep)  # type: ignore[arg-type]
+        # an async iterable, not a plain one
+        for _ in client.list():  # type: ignore[attr-defined]
+            pass
+        for _ in client.list().by_page():  # type: ignore[attr-defined]
+            pass
+        for _ in client.as_completed(["a"]):  # type: ignore[attr-defined]
+            pass
+        # a coroutine, not the description, until awaited
+        job: DescribeOptimizationJobResponse = client.describe("job")  # type: ignore[assignment]
+        print(job)
+        # the sync client's emulator sleep
+        await client.wait("job", sleep=FakeOptimizationService().advance)  # type: ignore[arg-type]
+    sync = OptimizationJobClient(region_name="us-west-2")
+    sync.wait("job", sleep=asyncio_sleep)  # type: ignore[arg-type]  # the sync one sleeps plainly
+    async for _ in sync.list():  # type: ignore[attr-defined]
+        pass
+
+
+async def asyncio_sleep(seconds: float) -> None:
+    """An async sleep (what the sync client's ``sleep=`` must not be given)."""

@@ -26,7 +26,13 @@ The world a block runs in (no AWS account, no network, no waiting):
 - Waiting is instant: the examples wait for jobs that run for many minutes (up to hours) of
   service time, so the waiter's real sleep (``optjob_sdk.waiting._real_sleep``, the one
   function through which it waits when no ``sleep=`` is given) moves the emulator's virtual
-  clock instead of the wall clock. The examples themselves are not changed for this.
+  clock instead of the wall clock. The async client's real sleep
+  (``optjob_sdk.aio.waiting._real_sleep``, an ``async def``) does the same, then lets the
+  event loop run its other tasks once, as ``asyncio.sleep`` would. The examples themselves
+  are not changed for this.
+- Async examples run as a reader runs them: ``asyncio.run(main())`` in a block makes a fresh
+  event loop for that statement and closes it (none is running between statements), and a
+  page's ``async def test_...`` (``@pytest.mark.asyncio``) run like its plain tests.
 
 A block that cannot run is marked in the Markdown, right before its fence, with
 ``<!-- not run: the reason -->``; it is left out and counted (see
@@ -44,7 +50,10 @@ names must be sessions of the noxfile, and ``python path.py`` scripts must exist
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
+import importlib
+import importlib.util
 import io
 import json
 import re
@@ -66,6 +75,16 @@ from optjob_sdk.cli import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, build_parser, mai
 from optjob_sdk.testing import FakeOptimizationService
 
 pytest_plugins = ["pytester"]
+
+# The async client's loops, with the aio extra (the docs session installs it). Imported here,
+# at collection: pytester (under the `world` fixture) restores sys.modules after each test,
+# so a module first imported during one test is imported anew by the next, whose patch of
+# the new module would miss the client classes kept from the first import.
+aio_waiting = (
+    importlib.import_module("optjob_sdk.aio.waiting")
+    if importlib.util.find_spec("aiobotocore") is not None
+    else None
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "tests" / "data" / "examples"
@@ -194,6 +213,13 @@ def world(
         service.advance(seconds)
 
     monkeypatch.setattr(waiting, "_real_sleep", sleep)
+    if aio_waiting is not None:
+
+        async def async_sleep(seconds: float) -> None:
+            sleep(seconds)
+            await asyncio.sleep(0)  # other tasks run, as during a real pause
+
+        monkeypatch.setattr(aio_waiting, "_real_sleep", async_sleep)
     with service.serve() as url:
         world = World(service, url, monkeypatch, tmp_path)
         world.without_aws()
@@ -278,6 +304,9 @@ def test_python_examples_run_as_written(
         return
     # The page's tests, collected and run by pytest as in the reader's own test suite.
     world.without_aws()
+    if importlib.util.find_spec("pytest_asyncio") is not None:
+        # The reader's project sets what pytest-asyncio asks to be set (else it warns).
+        pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(**{f"test_{module.__name__}": f"from {module.__name__} import *\n"})
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
     assert result.ret == 0, f"the tests of {page.name} fail:\n{result.stdout.str()}"
