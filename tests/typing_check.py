@@ -78,6 +78,7 @@ def client_api(
     assert_type(many, dict[str, DescribeOptimizationJobResponse])
     for ended in client.as_completed(("a", "b"), poll_interval=5.0):
         assert_type(ended, DescribeOptimizationJobResponse)
+    client.as_completed(("a", "b")).close()  # a generator: closable at once
     assert_type(client.stop("job"), None)
     assert_type(client.delete("job"), None)
     pager = client.list(status=JobStatus.COMPLETED, max_items=10)
@@ -138,6 +139,9 @@ async def async_client_api(request: CreateOptimizationJobRequest, url: str) -> N
         assert_type(many, dict[str, DescribeOptimizationJobResponse])
         async for ended in client.as_completed(("a", "b"), poll_interval=5.0):
             assert_type(ended, DescribeOptimizationJobResponse)
+        # An async generator: closable at once (the sweep and its display end there).
+        sweep = client.as_completed(("a", "b"))
+        assert_type(await sweep.aclose(), None)
         assert_type(await client.stop("job"), None)
         assert_type(await client.delete("job"), None)
         pager = client.list(status=JobStatus.COMPLETED, max_items=10)

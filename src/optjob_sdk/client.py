@@ -11,7 +11,7 @@ the SDK's hierarchy (see ``docs/client.md``), the original kept as ``__cause__``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -51,11 +51,13 @@ if TYPE_CHECKING:
 __all__ = ["OptimizationJobClient", "RetryPolicy"]
 
 _Sleep = Callable[[float], None]
+# A generator, so that a caller can close() it (stop the sweep) at once.
+_Stream = Generator[DescribeOptimizationJobResponse, None, None]
 
 
 class OptimizationJobClient(
     # The client type in quotes: it exists for type checkers only (the stubs).
-    ClientBase["SageMakerClient", JobPager, Iterator[DescribeOptimizationJobResponse], _Sleep]
+    ClientBase["SageMakerClient", JobPager, _Stream, _Sleep]
 ):
     """The SageMaker AI inference-optimization-job API, typed and validated.
 
@@ -251,9 +253,7 @@ class OptimizationJobClient(
     def _pager(self, request: ListOptimizationJobsRequest, max_items: int | None) -> JobPager:
         return JobPager(self._list_page, request, max_items=max_items, retry=self.retry_policy)
 
-    def _stream(
-        self, steps: _many.Steps | None, sleep: _Sleep | None
-    ) -> Iterator[DescribeOptimizationJobResponse]:
+    def _stream(self, steps: _many.Steps | None, sleep: _Sleep | None) -> _Stream:
         return _drive(steps, self._describe_for_wait, self._parsed_list_page, sleep)
 
     def _describe_for_wait(self, name: str) -> DescribeOptimizationJobResponse:

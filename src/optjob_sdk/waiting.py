@@ -44,7 +44,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, TypedDict
 
 import tenacity
@@ -242,7 +242,7 @@ def _drive(
     describe: Callable[[str], DescribeOptimizationJobResponse],
     list_page: Callable[[dict[str, object]], ListOptimizationJobsResponse],
     sleep: Callable[[float], None] | None,
-) -> Iterator[DescribeOptimizationJobResponse]:
+) -> Generator[DescribeOptimizationJobResponse, None, None]:
     """Do what the sweep says, one step at a time (the async client drives it with await)."""
     if steps is None:
         return

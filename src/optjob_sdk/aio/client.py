@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import random
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from types import TracebackType
@@ -60,7 +60,8 @@ class AsyncOptimizationJobClient(
     ClientBase[
         "SageMakerClient",  # in quotes: it exists for type checkers only (the stubs)
         AsyncJobPager,
-        AsyncIterator[DescribeOptimizationJobResponse],
+        # An async generator, so that a caller can aclose() it (stop the sweep) at once.
+        AsyncGenerator[DescribeOptimizationJobResponse, None],
         AsyncSleep,
     ]
 ):
@@ -290,7 +291,7 @@ class AsyncOptimizationJobClient(
 
     def _stream(
         self, steps: _many.Steps | None, sleep: AsyncSleep | None
-    ) -> AsyncIterator[DescribeOptimizationJobResponse]:
+    ) -> AsyncGenerator[DescribeOptimizationJobResponse, None]:
         return drive(steps, self._describe_for_wait, self._parsed_list_page, sleep)
 
     async def _describe_for_wait(self, name: str) -> DescribeOptimizationJobResponse:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import tenacity
@@ -93,7 +93,7 @@ async def drive(
     describe: _Describe,
     list_page: _ListPage,
     sleep: AsyncSleep | None,
-) -> AsyncIterator[DescribeOptimizationJobResponse]:
+) -> AsyncGenerator[DescribeOptimizationJobResponse, None]:
     """Do what the sweep says, awaiting each call and pause; yield each end as it is found.
     Closing the iterator (``break``, ``aclose()``, a cancelled task) ends the sweep and its
     display."""
