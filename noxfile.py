@@ -141,8 +141,10 @@ def package(session: nox.Session) -> None:
         work = Path(scratch)  # outside the repository: no src/, no project config
         session.run("python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", scratch, ".")
         (wheel,) = work.glob("optjob_sdk-*.whl")
-        # With the aio extra: typing_check.py checks the async client's types too.
-        session.install(f"{wheel}[aio]", "mypy>=1.13", "pytest>=8")
+        # With the aio extra: typing_check.py checks the async client's types too. And
+        # botocore's stubs, as a user who type-checks boto3 code has them: without them
+        # botocore's BaseClient is Any to mypy, so any client fits any client parameter.
+        session.install(f"{wheel}[aio]", "botocore-stubs", "mypy>=1.13", "pytest>=8")
         # Same version as a reused environment may hold already: replace it for certain.
         session.install("--force-reinstall", "--no-deps", str(wheel))
         shutil.copy(root / "tests" / "typing_check.py", work / "typing_check.py")
