@@ -27,6 +27,7 @@ How a ``test_same_as_sync_<name>`` module uses this:
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import inspect
 import sys
@@ -159,7 +160,18 @@ class Loop:
         return self._loop.is_closed()
 
     def run(self, awaitable: Awaitable[T]) -> T:
-        return self._loop.run_until_complete(awaitable)
+        # No cyclic garbage collection while the loop is being started or run: a collected
+        # _iterate generator closes its async iterator by running this loop, which must not
+        # happen inside run_until_complete's own setup (one CI trial hung in a loop with
+        # nothing scheduled there; the nested run is the suspect). Cycles are collected at
+        # the next allocation outside, where that close runs the loop on its own.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._loop.run_until_complete(awaitable)
+        finally:
+            if enabled:
+                gc.enable()
 
     def close(self) -> None:
         """Close what async generators are left, then the loop."""
