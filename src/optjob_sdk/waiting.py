@@ -41,7 +41,6 @@ makes a two-hour job finish in milliseconds of real time.
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -93,7 +92,6 @@ __all__ = [
 
 JobObservation = _many.JobObservation
 
-logger = logging.getLogger("optjob_sdk")
 
 
 def wait_for_job(
