@@ -93,7 +93,6 @@ __all__ = [
 JobObservation = _many.JobObservation
 
 
-
 def wait_for_job(
     describe: Callable[[str], DescribeOptimizationJobResponse],
     name: str,
