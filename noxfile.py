@@ -5,6 +5,10 @@
 - ``aio``: the suite with the ``aio`` extra (aiobotocore, and the botocore it pins), the
   async client's tests (tests/aio) included; ``aio_oldest``: tests/aio on the oldest
   aiobotocore the extra allows;
+- ``airflow``: the Airflow operator, trigger and sensor (tests/airflow_tests) against the
+  emulator over HTTP, the Airflow guide's DAG under ``dag.test()`` included, on the newest
+  Airflow; ``airflow_oldest``: the same on the oldest Airflow, Amazon provider and
+  aiobotocore the extra allows;
 - ``lint``: ruff check and ruff format --check;
 - ``typecheck``: mypy --strict and pyright on src/ and on the public-API typing test;
 - ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook);
@@ -25,6 +29,8 @@ nox.options.sessions = [
     "tests_oldest",
     "aio",
     "aio_oldest",
+    "airflow",
+    "airflow_oldest",
     "lint",
     "typecheck",
     "notebook",
@@ -39,6 +45,10 @@ nox.options.reuse_venv = "yes"
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 OLDEST_BOTO = "1.37.18"
 OLDEST_AIOBOTOCORE = "2.23.0"
+# Airflow 3.0.0 and the Amazon provider of its release month (9.6.0, 2025-04); it brings
+# botocore 1.38.x, which the oldest aiobotocore above pins.
+OLDEST_AIRFLOW = "3.0.0"
+OLDEST_AIRFLOW_AMAZON = "9.6.0"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
@@ -92,6 +102,30 @@ def aio_oldest(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHONS[-1])
+def airflow(session: nox.Session) -> None:
+    """The Airflow pieces (tests/airflow_tests: each against the emulator over HTTP through
+    an Airflow connection, a DAG and the Airflow guide's DAG under ``dag.test()``), on the
+    newest Airflow and Amazon provider. Once: Airflow is heavy, and Python adds nothing."""
+    session.install("-e", ".[yaml,airflow]", *TEST_DEPS)
+    session.run("pytest", *PARALLEL, "tests/airflow_tests", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def airflow_oldest(session: nox.Session) -> None:
+    """tests/airflow_tests on the oldest Airflow, Amazon provider and aiobotocore the extra
+    allows, on the oldest Python (one resolution, as ``aio_oldest``)."""
+    session.install(
+        "-e",
+        ".[yaml,airflow]",
+        f"apache-airflow=={OLDEST_AIRFLOW}",
+        f"apache-airflow-providers-amazon=={OLDEST_AIRFLOW_AMAZON}",
+        f"aiobotocore=={OLDEST_AIOBOTOCORE}",
+        *TEST_DEPS,
+    )
+    session.run("pytest", *PARALLEL, "tests/airflow_tests", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over everything."""
     session.install("ruff==0.17.6")  # the same ruff as the generator's
@@ -101,8 +135,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict and pyright (strict) on src/ and tests/typing_check.py."""
-    session.install("-e", ".[yaml,aio]", *TYPECHECK_DEPS)
+    """mypy --strict and pyright (strict) on src/ (optjob_sdk.airflow included: the extra is
+    installed) and tests/typing_check.py."""
+    session.install("-e", ".[yaml,airflow]", *TYPECHECK_DEPS)
     session.run("mypy")
     session.run("pyright", "--pythonpath", session.virtualenv.bin + "/python")
 
