@@ -16,7 +16,7 @@ from conftest import CONN_ID, POLL, context, example
 from optjob_sdk import ValidationError, load_request
 from optjob_sdk.airflow import OptimizationJobOperator, OptimizationJobTrigger
 from optjob_sdk.airflow._compat import AirflowException, AirflowFailException, TaskDeferred
-from optjob_sdk.testing import FakeOptimizationService
+from optjob_sdk.testing import Durations, FakeOptimizationService
 
 pytestmark = pytest.mark.usefixtures("emulator_url")
 
@@ -230,6 +230,22 @@ def test_on_kill_before_any_job_sends_nothing(service: FakeOptimizationService) 
 
 
 SECRET = "hf_abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@pytest.mark.parametrize("deferrable", [True, False])
+def test_status_changes_reach_the_log_at_info_without_secrets(
+    service: FakeOptimizationService, caplog: pytest.LogCaptureFixture, deferrable: bool
+) -> None:
+    request = example(OptimizationEnvironment={"HF_TOKEN": SECRET})
+    # Two seconds in STARTING: long enough for the first poll to see it, deferred or not.
+    service.set_outcome(NAME, "COMPLETED", durations=Durations(starting=120, in_progress=60))
+    caplog.set_level("INFO")
+    result = run_to_the_end(operator(request, deferrable=deferrable))
+    assert result["OptimizationJobStatus"] == "COMPLETED"
+    infos = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    for status in ("STARTING", "INPROGRESS", "COMPLETED"):
+        assert any(NAME in line and status in line for line in infos), (status, infos)
+    assert SECRET not in caplog.text
 
 
 def test_secrets_stay_out_of_the_xcom_the_logs_and_airflows_masker(

@@ -9,30 +9,11 @@ had never been installed (so this runs the same wherever the extra is or is not)
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-HIDE = """
-import importlib.machinery
-
-_HIDDEN = {hidden!r}
-_find_spec = importlib.machinery.PathFinder.find_spec.__func__
-
-
-def _hiding_find_spec(cls, fullname, path=None, target=None):
-    if fullname.partition(".")[0] in _HIDDEN:
-        return None
-    return _find_spec(cls, fullname, path, target)
-
-
-importlib.machinery.PathFinder.find_spec = classmethod(_hiding_find_spec)
-"""
-
+from hiding import run_python
 
 #: What optjob_sdk.airflow needs, in the order it checks.
 NEEDED = ("airflow.sdk", "airflow.providers.amazon", "aiobotocore")
@@ -45,46 +26,31 @@ def installed(module: str) -> bool:
         return False
 
 
-def run_python(code: str, hide: set[str], where: Path) -> subprocess.CompletedProcess[str]:
-    (where / "sitecustomize.py").write_text(HIDE.format(hidden=hide))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(where), env.get("PYTHONPATH", "")]).strip(os.pathsep)
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("hidden", [{"airflow"}, {"aiobotocore"}])
 @pytest.mark.parametrize("name", ["OptimizationJobOperator", "OptimizationJobSensor"])
 def test_a_name_without_the_extra_says_what_to_install(
     tmp_path: Path, hidden: set[str], name: str
 ) -> None:
-    done = run_python(
+    out = run_python(
         f"""
         try:
             from optjob_sdk.airflow import {name}
         except ModuleNotFoundError as error:
             print("MISSING", error.name, "|", error)
         """,
-        hidden,
-        tmp_path,
+        hide=tuple(hidden),
+        where=tmp_path,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("MISSING"), done.stdout
-    assert "pip install 'optjob-sdk[airflow]'" in done.stdout
+    assert out.startswith("MISSING"), out
+    assert "pip install 'optjob-sdk[airflow]'" in out
     # The first of what the pieces need that is missing there (hidden, or not installed).
-    assert done.stdout.split("|")[0].split()[1] == next(
+    assert out.split("|")[0].split()[1] == next(
         module for module in NEEDED if module.partition(".")[0] in hidden or not installed(module)
     )
 
 
 def test_the_provider_information_loads_without_the_extra(tmp_path: Path) -> None:
-    done = run_python(
+    out = run_python(
         """
         import sys
         from optjob_sdk.airflow._provider import get_provider_info
@@ -92,25 +58,21 @@ def test_the_provider_information_loads_without_the_extra(tmp_path: Path) -> Non
         print(info["package-name"], sorted(info))
         print(sorted(m for m in sys.modules if m.startswith(("airflow", "boto", "aiobotocore"))))
         """,
-        {"airflow", "aiobotocore"},
-        tmp_path,
+        hide=("airflow", "aiobotocore"),
+        where=tmp_path,
     )
-    assert done.returncode == 0, done.stderr
-    first, loaded = done.stdout.splitlines()
+    first, loaded = out.splitlines()
     assert first.startswith("optjob-sdk ")
     assert loaded == "[]"  # nothing imported: free for Airflow to read
 
 
 def test_importing_the_sdk_never_imports_airflow(tmp_path: Path) -> None:
-    done = run_python(
+    out = run_python(
         """
         import sys
         import optjob_sdk
         from optjob_sdk import OptimizationJobClient, load_request
         print(sorted(m for m in sys.modules if m.startswith(("airflow", "optjob_sdk.airflow"))))
-        """,
-        set(),
-        tmp_path,
+        """
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert out.strip() == "[]"

@@ -20,6 +20,8 @@ from optjob_sdk.airflow.triggers import OptimizationJobTrigger
 from optjob_sdk.errors import JobAlreadyExistsError, OptjobError, ValidationError
 
 if TYPE_CHECKING:
+    from airflow.sdk import XComArg
+
     from optjob_sdk.client import OptimizationJobClient
     from optjob_sdk.models import CreateOptimizationJobRequest
 
@@ -72,7 +74,7 @@ class OptimizationJobOperator(BaseOperator):
     def __init__(
         self,
         *,
-        request: CreateOptimizationJobRequest | Mapping[str, Any],  # or an XComArg
+        request: CreateOptimizationJobRequest | Mapping[str, Any] | XComArg,
         wait_for_completion: bool = True,
         deferrable: bool | None = None,
         aws_conn_id: str | None = "aws_default",
@@ -99,15 +101,14 @@ class OptimizationJobOperator(BaseOperator):
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
-        self._job_name: str | None = None
-        self._client: OptimizationJobClient | None = None
+        self._job_name: str | None = None  # the job being waited for in the worker
 
     def execute(self, context: Any) -> dict[str, Any]:
         """Check the request, create the job (or take over the one an earlier try made),
         then wait, defer, or return its description."""
         request = self._checked_request()
         name = request.optimization_job_name
-        client = self._client = _connection.sync_client(self.aws_conn_id, self.region_name)
+        client = _connection.sync_client(self.aws_conn_id, self.region_name)
         arn = self._create(client, request, context)
         self._job_name = name
         self.log.info("optimization job %s: %s", name, arn)
@@ -150,11 +151,13 @@ class OptimizationJobOperator(BaseOperator):
 
     def on_kill(self) -> None:
         """Stop the job this task created and is waiting for."""
-        name, client = self._job_name, self._client
-        if name is None or client is None:
+        name = self._job_name
+        if name is None:
             return
         try:
-            client.stop(name)
+            # A client of its own: Airflow calls this from a signal handler, which may
+            # interrupt the waiting client in the middle of a call.
+            _connection.sync_client(self.aws_conn_id, self.region_name).stop(name)
         except OptjobError as error:
             self.log.warning("could not stop optimization job %s: %s", name, error)
         else:
