@@ -35,9 +35,8 @@ from optjob_sdk.testing import Durations, FakeOptimizationService
 #: ``aws_conn_id`` fails.
 CONN_ID = "optjob_emulator"
 
-#: A job's states, in emulator seconds, at the speed below: about 1.5 s of real time.
-FAST = Durations(starting=30.0, in_progress=60.0, stopping=10.0)
-SPEED = 60.0
+#: A job's states, in emulator seconds: a few polls of the schedule below.
+FAST = Durations(starting=1.0, in_progress=2.0, stopping=1.0)
 
 #: Polling for tests: the SDK's schedule, shrunk.
 POLL = {"poll_interval": 0.2, "max_poll_interval": 0.4}
@@ -54,8 +53,8 @@ def example(name: str = "awq-quantization", **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def service() -> FakeOptimizationService:
-    """The emulator, its clock running 60 times faster than real time."""
-    return FakeOptimizationService(realtime=True, speed=SPEED, durations=FAST)
+    """The emulator, on its virtual clock: jobs move only as the waits below pause."""
+    return FakeOptimizationService(durations=FAST)
 
 
 @pytest.fixture
@@ -63,7 +62,21 @@ def emulator_url(
     service: FakeOptimizationService, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """The service over HTTP, and the Airflow AWS connection ``optjob_emulator`` pointing at
-    it (its ``endpoint_url`` extra; dummy keys in login and password)."""
+    it (its ``endpoint_url`` extra; dummy keys in login and password).
+
+    The SDK's waits (in the worker and in the trigger) pause and read their deadlines on the
+    emulator's virtual clock, through the two functions by which they sleep and the one by
+    which they read the time when given none: a pause moves the jobs on at once, so that no
+    test depends on how fast a loaded machine runs it. Nothing else is changed: the pieces
+    under test, Airflow, botocore and the HTTP round trips are real.
+    """
+    import optjob_sdk._waits
+    import optjob_sdk.aio.waiting
+    import optjob_sdk.waiting
+
+    monkeypatch.setattr(optjob_sdk.waiting, "_real_sleep", service.advance)
+    monkeypatch.setattr(optjob_sdk.aio.waiting, "_real_sleep", service.advance_async)
+    monkeypatch.setattr(optjob_sdk._waits, "_real_clock", service.monotonic)
     with service.serve() as url:
         monkeypatch.setenv(
             f"AIRFLOW_CONN_{CONN_ID.upper()}",

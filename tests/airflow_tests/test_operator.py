@@ -199,6 +199,8 @@ def test_a_retry_does_not_take_over_a_job_older_than_its_dag_run(
 
 
 def test_on_kill_stops_the_job_the_task_waits_for(service: FakeOptimizationService) -> None:
+    # A job that runs for weeks: it is surely running when the task is killed.
+    service.set_outcome(NAME, "COMPLETED", durations=Durations(in_progress=3e6))
     op = operator(deferrable=False)
     outcome: list[BaseException | dict[str, Any]] = []
 
@@ -237,8 +239,6 @@ def test_status_changes_reach_the_log_at_info_without_secrets(
     service: FakeOptimizationService, caplog: pytest.LogCaptureFixture, deferrable: bool
 ) -> None:
     request = example(OptimizationEnvironment={"HF_TOKEN": SECRET})
-    # Two seconds in STARTING: long enough for the first poll to see it, deferred or not.
-    service.set_outcome(NAME, "COMPLETED", durations=Durations(starting=120, in_progress=60))
     caplog.set_level("INFO")
     result = run_to_the_end(operator(request, deferrable=deferrable))
     assert result["OptimizationJobStatus"] == "COMPLETED"

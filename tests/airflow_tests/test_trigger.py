@@ -13,7 +13,7 @@ from conftest import CONN_ID, POLL
 
 from optjob_sdk import ValidationError
 from optjob_sdk.airflow import OptimizationJobTrigger
-from optjob_sdk.testing import FakeOptimizationService
+from optjob_sdk.testing import Durations, FakeOptimizationService
 
 pytestmark = pytest.mark.usefixtures("emulator_url")
 
@@ -120,6 +120,7 @@ def test_it_never_blocks_the_triggerers_loop(job: str, service: FakeOptimization
     # Every Describe takes 0.6 s to answer. A trigger that called or slept without
     # awaiting would hold the loop for that long; the heartbeat would see the gap.
     service.inject("DescribeOptimizationJob", "latency", seconds=0.6, times=None)
+    service.set_outcome(job, "COMPLETED", durations=Durations(starting=0.3, in_progress=0.3))
 
     async def main() -> tuple[list[dict[str, Any]], float, int]:
         stop = asyncio.Event()
@@ -150,6 +151,8 @@ def test_it_never_blocks_the_triggerers_loop(job: str, service: FakeOptimization
 def test_a_cancelled_trigger_yields_nothing_and_stays_cancelled(
     job: str, service: FakeOptimizationService
 ) -> None:
+    service.set_outcome(job, "COMPLETED", durations=Durations(in_progress=3e6))  # weeks
+
     async def main() -> list[Any]:
         found: list[Any] = []
 

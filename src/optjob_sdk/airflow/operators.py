@@ -7,7 +7,6 @@ from collections.abc import Collection, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from optjob_sdk._botocore_logs import known_secrets
 from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL, check_wait_arguments
 from optjob_sdk.airflow import _connection, _outcome
 from optjob_sdk.airflow._compat import (
@@ -164,6 +163,7 @@ class OptimizationJobOperator(BaseOperator):
             self.log.info("stopped optimization job %s (the task was killed)", name)
 
     def _checked_request(self) -> CreateOptimizationJobRequest:
+        from optjob_sdk._botocore_logs import known_secrets
         from optjob_sdk.converter import validate
         from optjob_sdk.loading import load_request
         from optjob_sdk.models import CreateOptimizationJobRequest

@@ -6,14 +6,11 @@ import time
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from optjob_sdk._calls import check_name
-from optjob_sdk._errors_map import is_transient
 from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk.airflow import _connection, _outcome
 from optjob_sdk.airflow._compat import BaseSensorOperator, default_deferrable
 from optjob_sdk.airflow.triggers import OptimizationJobTrigger
 from optjob_sdk.errors import JobFailedError, JobStoppedError, OptjobError
-from optjob_sdk.models import DescribeOptimizationJobRequest
 
 if TYPE_CHECKING:
     from optjob_sdk.client import OptimizationJobClient
@@ -63,6 +60,10 @@ class OptimizationJobSensor(BaseSensorOperator):
     def poke(self, context: Any) -> bool:
         """``True`` when the job is COMPLETED, ``False`` while it runs; raises when it ended
         otherwise."""
+        from optjob_sdk._calls import check_name  # here: DAG parsing need not import it
+        from optjob_sdk._errors_map import is_transient
+        from optjob_sdk.models import DescribeOptimizationJobRequest
+
         check_name(DescribeOptimizationJobRequest, self.job_name)
         if self._client is None:
             self._client = _connection.sync_client(self.aws_conn_id, self.region_name)

@@ -7,12 +7,10 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from optjob_sdk._calls import check_name
 from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL, check_wait_arguments
 from optjob_sdk.airflow import _connection, _outcome
 from optjob_sdk.airflow._compat import BaseTrigger, TriggerEvent
 from optjob_sdk.errors import OptjobError
-from optjob_sdk.models import DescribeOptimizationJobRequest
 
 if TYPE_CHECKING:
     from optjob_sdk.models import DescribeOptimizationJobResponse
@@ -54,7 +52,11 @@ class OptimizationJobTrigger(BaseTrigger):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's, untyped
         # Checked here, in the worker that defers: a wrong argument fails the task there,
-        # not later in the triggerer.
+        # not later in the triggerer. (Imported here: a DAG file importing the operator
+        # must not pay for the converter at every parse.)
+        from optjob_sdk._calls import check_name
+        from optjob_sdk.models import DescribeOptimizationJobRequest
+
         check_name(DescribeOptimizationJobRequest, job_name)
         check_wait_arguments(
             timeout=None, poll_interval=poll_interval, max_poll_interval=max_poll_interval
