@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -147,6 +148,15 @@ def test_the_deferred_deadline_is_kept_by_the_trigger(service: FakeOptimizationS
     with pytest.raises(AirflowException, match="gave up waiting") as failed:
         resume(op, deferred.value, context())
     assert not isinstance(failed.value, AirflowFailException)
+
+
+@pytest.mark.parametrize("timeout", [None, math.inf])
+def test_no_deadline_defers_without_one(timeout: float | None) -> None:
+    with pytest.raises(TaskDeferred) as deferred:
+        operator(deferrable=True, timeout=timeout).execute(context())
+    _, kwargs = deferred.value.trigger.serialize()
+    assert kwargs["deadline"] is None
+    json.dumps(kwargs, allow_nan=False)  # strict JSON, as Airflow's database needs
 
 
 def test_default_deferrable_follows_airflows_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection, Mapping
 from datetime import datetime, timezone
@@ -114,7 +115,11 @@ class OptimizationJobOperator(BaseOperator):
         if not self.wait_for_completion:
             return _outcome.description(client.describe(name))
         if self.deferrable:
-            deadline = None if self.timeout is None else time.time() + self.timeout
+            # A UNIX time, so that another triggerer keeps it; none for no timeout (an
+            # infinite one included: JSON has no infinity).
+            deadline: float | None = None
+            if self.timeout is not None and not math.isinf(self.timeout):
+                deadline = time.time() + self.timeout
             self.log.info("optimization job %s: waiting in the triggerer", name)
             self.defer(
                 trigger=OptimizationJobTrigger(

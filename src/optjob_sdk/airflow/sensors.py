@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -101,7 +102,7 @@ class OptimizationJobSensor(BaseSensorOperator):
                 region_name=self.region_name,
                 poll_interval=self.poke_interval,
                 max_poll_interval=self.max_poll_interval,
-                deadline=time.time() + float(self.timeout),
+                deadline=None if math.isinf(self.timeout) else time.time() + self.timeout,
                 stop_on_kill=False,
             ),
             method_name="execute_complete",
