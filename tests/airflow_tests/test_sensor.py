@@ -9,6 +9,7 @@ import pytest
 from af_support import resume
 from conftest import CONN_ID, context, example
 
+from optjob_sdk import ValidationError
 from optjob_sdk.airflow import OptimizationJobSensor, OptimizationJobTrigger
 from optjob_sdk.airflow._compat import AirflowFailException, AirflowSensorTimeout, TaskDeferred
 from optjob_sdk.converter import to_dict
@@ -123,3 +124,9 @@ def test_the_sensor_never_stops_the_job(job: str, service: FakeOptimizationServi
     probe.poke(context())
     probe.on_kill()
     assert service.calls("StopOptimizationJob") == 0
+
+
+def test_a_bad_job_name_fails_the_poke_and_sends_nothing(service: FakeOptimizationService) -> None:
+    with pytest.raises(ValidationError, match="optimization_job_name"):
+        sensor(job_name="not a job name!").poke(context())
+    assert service.calls() == 0

@@ -169,14 +169,12 @@ class OptimizationJobOperator(BaseOperator):
 
     def _checked_request(self) -> CreateOptimizationJobRequest:
         from optjob_sdk._botocore_logs import known_secrets
-        from optjob_sdk.converter import validate
         from optjob_sdk.loading import load_request
         from optjob_sdk.models import CreateOptimizationJobRequest
 
         try:
             if isinstance(self.request, CreateOptimizationJobRequest):
-                validate(self.request)
-                request = self.request
+                request = self.request  # frozen, and checked by __init__ (in this worker too)
             elif isinstance(self.request, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
                 request = load_request(self.request)
             else:
@@ -228,13 +226,9 @@ class OptimizationJobOperator(BaseOperator):
 
 def _run_start(context: Any) -> datetime:
     """When the DAG run started (a job created before it cannot be an earlier try's)."""
-    dag_run = context.get("dag_run")
-    started = getattr(dag_run, "start_date", None)
-    if isinstance(started, datetime):
-        return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
     # No run start known: only a job created after this try started is taken over.
-    ti = context.get("ti")
-    started = getattr(ti, "start_date", None)
-    if isinstance(started, datetime):
-        return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
+    for holder in (context.get("dag_run"), context.get("ti")):
+        started = getattr(holder, "start_date", None)
+        if isinstance(started, datetime):
+            return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
     return datetime.now(timezone.utc)

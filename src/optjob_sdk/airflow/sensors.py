@@ -61,11 +61,8 @@ class OptimizationJobSensor(BaseSensorOperator):
     def poke(self, context: Any) -> bool:
         """``True`` when the job is COMPLETED, ``False`` while it runs; raises when it ended
         otherwise."""
-        from optjob_sdk._calls import check_name  # here: DAG parsing need not import it
-        from optjob_sdk._errors_map import is_transient
-        from optjob_sdk.models import DescribeOptimizationJobRequest
+        from optjob_sdk._errors_map import is_transient  # here: DAG parsing need not import it
 
-        check_name(DescribeOptimizationJobRequest, self.job_name)
         if self._client is None:
             self._client = _connection.sync_client(self.aws_conn_id, self.region_name)
         try:
