@@ -12,7 +12,8 @@
 - ``lint``: ruff check and ruff format --check;
 - ``typecheck``: mypy --strict and pyright on src/ and on the public-API typing test;
 - ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook);
-- ``docs``: every example of README.md and docs/*.md, run as written (tests/docs);
+- ``docs``: the documentation site, built strictly (MkDocs), and every example of its
+  pages and the README run as a test (Sybil);
 - ``package``: the built wheel, installed as users get it.
 """
 
@@ -53,6 +54,7 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
+DOCS_DEPS = nox.project.dependency_groups(PYPROJECT, "docs")
 # tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
 # the documentation's examples, which do not depend on the Python version: once, in `docs`.
 SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs")
@@ -151,11 +153,17 @@ def notebook(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[-1])
 def docs(session: nox.Session) -> None:
-    """The examples of README.md and docs/*.md, run as written (tests/docs).
+    """The documentation site, built strictly (``mkdocs build --strict``: any warning, a
+    broken link or a reference to a missing object fails), and every example of README.md,
+    CONTRIBUTING.md and docs/*.md run as a test (Sybil; tests/markdown_examples.py), with
+    the reference's coverage of every public name (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS)
-    session.run("pytest", "tests/docs", *session.posargs)
+    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *DOCS_DEPS)
+    # Material for MkDocs prints a notice about MkDocs 2 on every build; the build is what
+    # matters here.
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
+    session.run("pytest", "README.md", "docs", "tests/docs", *session.posargs)
 
 
 #: A user's mistake that the installed package's types must catch.

@@ -148,10 +148,10 @@ def test_a_small_dag_with_deferral_runs_to_the_end(
 
 
 def guide_dag_source() -> str:
-    """The DAG of docs/airflow.md: the Python block right after its not-run marker."""
+    """The DAG of docs/airflow.md: the Python block right after its skip directive."""
     text = GUIDE.read_text(encoding="utf-8")
     found = re.search(
-        r"<!-- not run: [^>]*tests/airflow_tests/test_dags\.py[^>]*-->\n```python\n(.*?)\n```",
+        r"<!-- skip: next [^>]*tests/airflow_tests/test_dags\.py[^>]*-->\n```python\n(.*?)\n```",
         text,
         re.DOTALL,
     )
