@@ -90,7 +90,10 @@ def test_the_blocks_left_out_are_few_and_known() -> None:
         name: len(_SKIP.findall(page.read_text(encoding="utf-8")))
         for name, page in zip(PAGE_IDS, PAGES, strict=True)
     }
-    assert {name: n for name, n in skipped.items() if n} == {"docs/airflow.md": 1}
+    assert {name: n for name, n in skipped.items() if n} == {
+        "docs/airflow.md": 1,  # a DAG file, run by tests/airflow_tests/test_dags.py
+        "docs/from-boto3.md": 3,  # sagemaker-core, which is not installed
+    }
 
 
 def _run_page(tmp_path: Path, text: str) -> list[BaseException | None]:
