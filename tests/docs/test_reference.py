@@ -9,6 +9,7 @@ or under the one that defines it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -107,3 +108,52 @@ def test_the_coverage_check_reads_directives_and_members() -> None:
     assert "optjob_sdk.cli.EXIT_OK" in paths
     assert "optjob_sdk.models" in paths  # a module heading
     assert not any(path.endswith(".options") for path in paths)
+
+
+def _modules_with_examples() -> list[str]:
+    """Every module of the package but the Airflow world (not installed in the docs
+    session; its two docstring examples are imports that tests/airflow_tests makes)."""
+    import pkgutil
+
+    import optjob_sdk
+
+    names = []
+    for info in pkgutil.walk_packages(optjob_sdk.__path__, "optjob_sdk."):
+        if info.name.startswith("optjob_sdk.airflow") or info.name.endswith("__main__"):
+            continue
+        if (
+            info.name.startswith("optjob_sdk.aio")
+            and importlib.util.find_spec("aiobotocore") is None
+        ):
+            continue
+        names.append(info.name)
+    return ["optjob_sdk", *names]
+
+
+@pytest.mark.parametrize("module_name", _modules_with_examples())
+def test_the_docstring_examples_run(
+    module_name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The reference shows the docstrings' examples: each runs as written (doctest), on a
+    machine with no AWS configuration (they bring their own emulator)."""
+    import doctest
+
+    from boto3_support import forget_aws_setup
+
+    forget_aws_setup(monkeypatch, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    module = importlib.import_module(module_name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=True)
+    assert result.failed == 0, f"{module_name}: {result}"
+
+
+def test_most_of_the_docstring_examples_are_found() -> None:
+    import doctest
+
+    finder = doctest.DocTestFinder()
+    examples = sum(
+        len(test.examples)
+        for name in _modules_with_examples()
+        for test in finder.find(importlib.import_module(name))
+    )
+    assert examples >= 80, examples

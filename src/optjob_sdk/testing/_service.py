@@ -507,9 +507,13 @@ class FakeOptimizationService:
         go to ``AioSession().create_client``. Every fault of :meth:`inject` reaches it as it
         reaches :meth:`client`; a ``latency`` fault delays its own call only, not the loop.
 
-        >>> async def main() -> None:                  # doctest: +SKIP
+        >>> import asyncio
+        >>> service = FakeOptimizationService()
+        >>> async def main() -> list[object]:
         ...     async with service.aio_client() as sm:
-        ...         await sm.list_optimization_jobs()
+        ...         return (await sm.list_optimization_jobs())["OptimizationJobSummaries"]
+        >>> asyncio.run(main())
+        []
 
         Raises ModuleNotFoundError (naming ``pip install 'optjob-sdk[aio]'``) without
         aiobotocore.
@@ -530,8 +534,12 @@ class FakeOptimizationService:
         is closed; ``max_connections``: connections served at once, one more is answered
         503 ServiceUnavailable. Bodies over 8 MiB are answered 413.
 
-        >>> with FakeOptimizationService().serve() as url:   # doctest: +SKIP
-        ...     boto3.client("sagemaker", endpoint_url=url, ...)
+        >>> import boto3
+        >>> with FakeOptimizationService().serve() as url:
+        ...     sm = boto3.client("sagemaker", endpoint_url=url, region_name="us-west-2",
+        ...                       aws_access_key_id="x", aws_secret_access_key="x")
+        ...     sm.list_optimization_jobs()["OptimizationJobSummaries"]
+        []
         """
         from optjob_sdk.testing._transport import serve
 
