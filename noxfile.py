@@ -168,7 +168,8 @@ def docs(session: nox.Session) -> None:
     """The examples of README.md and docs/*.md, run as written (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS)
+    # pandas: docs/client.md shows to_pandas().
+    session.install("-e", ".[yaml,aio,pandas]", *TEST_DEPS)
     session.run("pytest", "tests/docs", *session.posargs)
 
 

@@ -104,9 +104,10 @@ def frame(summaries: Iterable[OptimizationJobSummary]) -> pandas.DataFrame:
         series = pd.Series(cells, dtype=object)
         try:
             if kind == "timestamp":
-                # Microseconds, as datetime holds them, whatever pandas would infer (an
-                # empty column too: frames concatenate without a change of unit).
-                series = pd.to_datetime(series, utc=True).dt.as_unit("us")
+                # Microseconds, as datetime holds them: every date a model can hold fits
+                # (nanoseconds end in 2262), and an empty column has the same unit, so
+                # frames concatenate without a change of type.
+                series = pd.Series(cells, dtype=pd.DatetimeTZDtype(unit="us", tz="UTC"))
             elif kind in ("integer", "long"):
                 series = series.astype("Int64")
             else:  # text: pandas' own string dtype (object in pandas 2, str in 3)
