@@ -11,7 +11,9 @@
   aiobotocore the extra allows;
 - ``lint``: ruff check and ruff format --check;
 - ``typecheck``: mypy --strict and pyright on src/ and on the public-API typing test;
-- ``notebook``: the waiter's progress display in a real IPython kernel (tests/notebook);
+- ``notebook``: the waiter's progress display and the models' notebook forms in a real
+  IPython kernel, and docs/sweep.ipynb run as Jupyter runs it (tests/notebook);
+- ``pandas``: ``to_pandas()`` on the list iterators, sync and async (tests/dataframe);
 - ``docs``: the documentation site, built strictly (MkDocs), and every example of its
   pages and the README run as a test (Sybil);
 - ``package``: the built wheel, installed as users get it.
@@ -35,6 +37,7 @@ nox.options.sessions = [
     "lint",
     "typecheck",
     "notebook",
+    "pandas",
     "docs",
     "package",
 ]
@@ -56,8 +59,9 @@ TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
 DOCS_DEPS = nox.project.dependency_groups(PYPROJECT, "docs")
 # tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
-# the documentation's examples, which do not depend on the Python version: once, in `docs`.
-SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs")
+# the documentation's examples, which do not depend on the Python version: once, in `docs`;
+# tests/dataframe needs pandas (its conftest skips it without), once, in `pandas`.
+SUITE_ONLY = ("--ignore=tests/notebook", "--ignore=tests/docs", "--ignore=tests/dataframe")
 # The suite on every core (pytest-xdist): about 1.7x faster on CI's two cores, five times
 # over (four Pythons and the oldest boto3). The notebook and docs sessions stay serial.
 PARALLEL = ("-n", "auto")
@@ -146,9 +150,19 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[-1])
 def notebook(session: nox.Session) -> None:
-    """The progress display in a real (in-process) IPython kernel, with the notebook extra."""
-    session.install("-e", ".[notebook]", *TEST_DEPS, *NOTEBOOK_DEPS)
+    """The progress display and the models' HTML and pretty text in a real (in-process)
+    IPython kernel, and docs/sweep.ipynb executed by nbclient (it ends on ``to_pandas()``:
+    the pandas extra too)."""
+    session.install("-e", ".[notebook,pandas]", *TEST_DEPS, *NOTEBOOK_DEPS)
     session.run("pytest", "tests/notebook", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
+def pandas(session: nox.Session) -> None:
+    """``to_pandas()``, sync and async, against the emulator (tests/dataframe), with the
+    ``pandas`` extra. Once, on the newest Python: the frame is built the same everywhere."""
+    session.install("-e", ".[yaml,aio,pandas]", *TEST_DEPS)
+    session.run("pytest", *PARALLEL, "tests/dataframe", *session.posargs)
 
 
 @nox.session(python=PYTHONS[-1])
@@ -159,7 +173,8 @@ def docs(session: nox.Session) -> None:
     the reference's coverage of every public name (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    session.install("-e", ".[yaml,aio]", *TEST_DEPS, *DOCS_DEPS)
+    # pandas: docs/client.md and docs/notebooks.md show to_pandas().
+    session.install("-e", ".[yaml,aio,pandas]", *TEST_DEPS, *DOCS_DEPS)
     # Material for MkDocs prints a notice about MkDocs 2 on every build; the build is what
     # matters here.
     session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})

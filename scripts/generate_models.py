@@ -298,6 +298,8 @@ class Generator:
             "    as_tuple,",
             "    model_hash,",
             "    model_repr,",
+            "    model_repr_html,",
+            "    model_repr_pretty,",
             ")",
             "from optjob_sdk._modelbase import member_metadata as _meta",
             "from optjob_sdk.enums import (",
@@ -362,7 +364,8 @@ class Generator:
 
     def structure(self, shape: StructureShape) -> list[str]:
         # repr and hash are the shared ones that never raise, whatever a field holds
-        # (a constructor keeps a bad value as given, for validate to explain).
+        # (a constructor keeps a bad value as given, for validate to explain); so are the
+        # notebook forms (Jupyter's HTML, IPython's pretty text), rendered by _display.
         out = [
             "@attrs.frozen(kw_only=True, slots=True, repr=False, unsafe_hash=False)",
             f"class {shape.name}:",
@@ -379,6 +382,8 @@ class Generator:
         out.append(f'    __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("{shape.name}"{union})')
         out.append("    __repr__ = model_repr")
         out.append("    __hash__ = model_hash")
+        out.append("    _repr_html_ = model_repr_html")
+        out.append("    _repr_pretty_ = model_repr_pretty")
         if shape.members:
             out.append("")
         for wire, child in shape.members.items():

@@ -20,9 +20,14 @@ __all__ = [
     "as_environment",
     "as_enum",
     "as_tuple",
+    "masked_items",
     "member_metadata",
+    "model_fields",
     "model_hash",
     "model_repr",
+    "model_repr_html",
+    "model_repr_pretty",
+    "not_shown",
     "safe_repr",
     "shape_of",
 ]
@@ -124,16 +129,17 @@ def safe_repr(value: object) -> str:
         return f"<a {type(value).__name__}>"
 
 
-def model_repr(self: object) -> str:
-    """``Tag(key='team', value='inference')``, for any field values.
+def model_fields(self: object) -> list[tuple[str, Any, bool]]:
+    """Each field of a model as ``(name, value, hidden)``, in declaration order.
 
-    A map member (every one is an environment) that holds something other than an
-    :class:`EnvironmentMap` (a list given by mistake) is not shown: it may hold secrets.
+    ``hidden``: a map member (every one is an environment) that holds something other
+    than an :class:`EnvironmentMap` (a list given by mistake) is not to be shown at all: it
+    may hold secrets. The one rule for ``repr``, the pretty text and the HTML.
     """
     from optjob_sdk._schema import SHAPES  # _schema imports this module
 
     fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
-    parts: list[str] = []
+    out: list[tuple[str, Any, bool]] = []
     for field in fields:
         value = getattr(self, field.name)
         info: MemberInfo = field.metadata[MEMBER_KEY]
@@ -141,9 +147,45 @@ def model_repr(self: object) -> str:
         hidden = spec is not None and spec.kind == "map"
         if hidden and (value is None or isinstance(value, EnvironmentMap)):
             hidden = False
-        shown = f"<a {type(value).__name__}, not shown>" if hidden else safe_repr(value)
-        parts.append(f"{field.name}={shown}")
+        out.append((field.name, value, hidden))
+    return out
+
+
+def not_shown(value: object) -> str:
+    """What stands for a value that is not shown (see :func:`model_fields`)."""
+    return f"<a {type(value).__name__}, not shown>"
+
+
+def model_repr(self: object) -> str:
+    """``Tag(key='team', value='inference')``, for any field values.
+
+    A map member (every one is an environment) that holds something other than an
+    :class:`EnvironmentMap` (a list given by mistake) is not shown: it may hold secrets.
+    """
+    parts = [
+        f"{name}={not_shown(value) if hidden else safe_repr(value)}"
+        for name, value, hidden in model_fields(self)
+    ]
     return f"{type(self).__name__}({', '.join(parts)})"
+
+
+# The notebook forms are rendered by _display, imported at first use: ``import optjob_sdk``
+# stays as cheap as it was, and a script that never shows a model never loads it.
+
+
+def model_repr_html(self: object) -> str:
+    """The HTML Jupyter shows for a model (a card for a job, a table for a listing)."""
+    from optjob_sdk._display import html_of
+
+    return html_of(self)
+
+
+def model_repr_pretty(self: object, p: Any, cycle: bool) -> None:
+    """IPython's pretty form: one field per line, nested models indented (``p`` is
+    IPython's ``PrettyPrinter``; ``cycle`` cannot happen: models are frozen trees)."""
+    from optjob_sdk._display import pretty_to
+
+    pretty_to(self, p)
 
 
 def model_hash(self: object) -> int:
@@ -204,14 +246,7 @@ class EnvironmentMap(Mapping[str, str]):
 
     def __repr__(self) -> str:
         shown = ", ".join(
-            f"{safe_repr(key)}: "
-            + (
-                safe_repr(value)
-                if isinstance(key, str)  # pyright: ignore[reportUnnecessaryIsInstance]
-                and key.startswith(_SHOWN_PREFIX)
-                else repr(REDACTED)
-            )
-            for key, value in self._data.items()
+            f"{safe_repr(key)}: {safe_repr(value)}" for key, value in masked_items(self)
         )
         return f"EnvironmentMap({{{shown}}})"
 
@@ -220,3 +255,18 @@ class EnvironmentMap(Mapping[str, str]):
     def to_dict(self) -> dict[str, str]:
         """A plain ``dict`` copy, secrets included (for sending to the service)."""
         return dict(self._data)
+
+
+def masked_items(env: EnvironmentMap) -> list[tuple[str, str]]:
+    """The items of ``env`` as everything that shows it shows them (``repr``, the pretty
+    text, the HTML): each value masked as ``'***'`` but the ``OPTION_*`` knobs'."""
+    return [
+        (
+            key,
+            value
+            if isinstance(key, str)  # pyright: ignore[reportUnnecessaryIsInstance]
+            and key.startswith(_SHOWN_PREFIX)
+            else REDACTED,
+        )
+        for key, value in env._data.items()
+    ]

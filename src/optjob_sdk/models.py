@@ -27,6 +27,8 @@ from optjob_sdk._modelbase import (
     as_tuple,
     model_hash,
     model_repr,
+    model_repr_html,
+    model_repr_pretty,
 )
 from optjob_sdk._modelbase import member_metadata as _meta
 from optjob_sdk.enums import (
@@ -158,6 +160,8 @@ class CreateOptimizationJobRequest:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("CreateOptimizationJobRequest")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -212,6 +216,8 @@ class OptimizationJobModelSource:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobModelSource")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     s3: OptimizationJobModelSourceS3 | None = attrs.field(
         default=None, metadata=_meta("S3", "OptimizationJobModelSourceS3")
@@ -230,6 +236,8 @@ class OptimizationJobModelSourceS3:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobModelSourceS3")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     s3_uri: str | None = attrs.field(default=None, metadata=_meta("S3Uri", "S3Uri"))
     model_access_config: OptimizationModelAccessConfig | None = attrs.field(
@@ -247,6 +255,8 @@ class OptimizationModelAccessConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationModelAccessConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     accept_eula: bool = attrs.field(
         metadata=_meta("AcceptEula", "OptimizationModelAcceptEula", required=True)
@@ -262,6 +272,8 @@ class OptimizationSageMakerModel:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationSageMakerModel")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     model_name: str | None = attrs.field(default=None, metadata=_meta("ModelName", "ModelName"))
 
@@ -275,6 +287,8 @@ class OptimizationConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationConfig", union=True)
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     model_quantization_config: ModelQuantizationConfig | None = attrs.field(
         default=None, metadata=_meta("ModelQuantizationConfig", "ModelQuantizationConfig")
@@ -300,6 +314,8 @@ class ModelQuantizationConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelQuantizationConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -320,6 +336,8 @@ class ModelCompilationConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelCompilationConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -340,6 +358,8 @@ class ModelShardingConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelShardingConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     image: str | None = attrs.field(
         default=None, metadata=_meta("Image", "OptimizationContainerImage")
@@ -360,6 +380,8 @@ class ModelSpeculativeDecodingConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelSpeculativeDecodingConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     technique: SpeculativeDecodingTechnique | str = attrs.field(
         metadata=_meta("Technique", "ModelSpeculativeDecodingTechnique", required=True),
@@ -380,6 +402,8 @@ class ModelSpeculativeDecodingTrainingDataSource:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ModelSpeculativeDecodingTrainingDataSource")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     s3_uri: str = attrs.field(metadata=_meta("S3Uri", "S3Uri", required=True))
     s3_data_type: SpeculativeDecodingS3DataType | str = attrs.field(
@@ -397,6 +421,8 @@ class OptimizationJobOutputConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobOutputConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     kms_key_id: str | None = attrs.field(default=None, metadata=_meta("KmsKeyId", "KmsKeyId"))
     s3_output_location: str = attrs.field(
@@ -414,6 +440,8 @@ class StoppingCondition:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("StoppingCondition")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     max_runtime_in_seconds: int | None = attrs.field(
         default=None, metadata=_meta("MaxRuntimeInSeconds", "MaxRuntimeInSeconds")
@@ -435,6 +463,8 @@ class Tag:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("Tag")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     key: str = attrs.field(metadata=_meta("Key", "TagKey", required=True))
     value: str = attrs.field(metadata=_meta("Value", "TagValue", required=True))
@@ -449,6 +479,8 @@ class OptimizationVpcConfig:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationVpcConfig")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     security_group_ids: tuple[str, ...] = attrs.field(
         metadata=_meta("SecurityGroupIds", "OptimizationVpcSecurityGroupIds", required=True),
@@ -469,6 +501,8 @@ class CreateOptimizationJobResponse:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("CreateOptimizationJobResponse")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_arn: str = attrs.field(
         metadata=_meta("OptimizationJobArn", "OptimizationJobArn", required=True)
@@ -484,6 +518,8 @@ class DescribeOptimizationJobRequest:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DescribeOptimizationJobRequest")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -499,6 +535,8 @@ class DescribeOptimizationJobResponse:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DescribeOptimizationJobResponse")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_arn: str = attrs.field(
         metadata=_meta("OptimizationJobArn", "OptimizationJobArn", required=True)
@@ -573,6 +611,8 @@ class OptimizationOutput:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationOutput")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     recommended_inference_image: str | None = attrs.field(
         default=None, metadata=_meta("RecommendedInferenceImage", "OptimizationContainerImage")
@@ -588,6 +628,8 @@ class ListOptimizationJobsRequest:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ListOptimizationJobsRequest")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     next_token: str | None = attrs.field(default=None, metadata=_meta("NextToken", "NextToken"))
     max_results: int | None = attrs.field(default=None, metadata=_meta("MaxResults", "MaxResults"))
@@ -633,6 +675,8 @@ class ListOptimizationJobsResponse:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("ListOptimizationJobsResponse")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_summaries: tuple[OptimizationJobSummary, ...] = attrs.field(
         metadata=_meta("OptimizationJobSummaries", "OptimizationJobSummaries", required=True),
@@ -650,6 +694,8 @@ class OptimizationJobSummary:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("OptimizationJobSummary")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -695,6 +741,8 @@ class StopOptimizationJobRequest:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("StopOptimizationJobRequest")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)
@@ -710,6 +758,8 @@ class DeleteOptimizationJobRequest:
     __optjob_shape__: ClassVar[ShapeInfo] = ShapeInfo("DeleteOptimizationJobRequest")
     __repr__ = model_repr
     __hash__ = model_hash
+    _repr_html_ = model_repr_html
+    _repr_pretty_ = model_repr_pretty
 
     optimization_job_name: str = attrs.field(
         metadata=_meta("OptimizationJobName", "EntityName", required=True)

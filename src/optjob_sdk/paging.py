@@ -31,7 +31,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import tenacity
@@ -46,6 +46,9 @@ from optjob_sdk.models import (
     ListOptimizationJobsResponse,
     OptimizationJobSummary,
 )
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["JobPager", "PageCursor", "PagerBase", "RetryPolicy", "list_request"]
 
@@ -398,6 +401,21 @@ class JobPager(PagerBase):
         starts; a page is trimmed to it when the service returns more than was asked for.
         """
         return self._pages(self._cursor(continuation_token))
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """Every summary of the listing (within ``max_items``), as a pandas DataFrame: one
+        row per job, in the order listed, one column per summary field (snake_case names;
+        times timezone-aware, enums plain strings, ``optimization_types`` joined with
+        ``", "``). An empty listing gives an empty frame with the same columns.
+
+        Lists as iterating does (the same calls, page by page). Needs pandas
+        (``pip install 'optjob-sdk[pandas]'``): without it, :class:`ModuleNotFoundError`,
+        before any call is made.
+        """
+        from optjob_sdk._frame import frame, require_pandas
+
+        require_pandas()  # before listing: a missing extra costs no calls
+        return frame(self)
 
     def _fetch_page(self, params: dict[str, Any]) -> ListOptimizationJobsResponse:
         return parse_response(ListOptimizationJobsResponse, self._fetch(params), _OPERATION)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optjob_sdk._errors_map import parse_response
 from optjob_sdk.models import (
@@ -25,6 +25,9 @@ from optjob_sdk.models import (
     OptimizationJobSummary,
 )
 from optjob_sdk.paging import PageCursor, PagerBase, RetryPolicy
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["AsyncJobPager"]
 
@@ -64,6 +67,16 @@ class AsyncJobPager(PagerBase):
         """The pages themselves, starting after ``continuation_token`` when given (checked
         here, at the call); ``max_items`` counts from where this call starts."""
         return self._pages(self._cursor(continuation_token))
+
+    async def to_pandas(self) -> pandas.DataFrame:
+        """Every summary of the listing (within ``max_items``), as a pandas DataFrame:
+        ``await client.list(...).to_pandas()``. The frame is the sync
+        :meth:`~optjob_sdk.paging.JobPager.to_pandas`'s (same columns, same conversions);
+        without pandas, :class:`ModuleNotFoundError` before any call is made."""
+        from optjob_sdk._frame import frame, require_pandas
+
+        require_pandas()  # before listing: a missing extra costs no calls
+        return frame([summary async for summary in self])
 
     async def _fetch_page(self, params: dict[str, Any]) -> ListOptimizationJobsResponse:
         return parse_response(ListOptimizationJobsResponse, await self._fetch(params), _OPERATION)
