@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -27,8 +28,11 @@ BASH = shutil.which("bash")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return dict(action.choices)
+    for action in parser._actions:
+        choices: object = action.choices
+        if isinstance(choices, dict):  # the subparsers action: name -> parser
+            return cast("dict[str, argparse.ArgumentParser]", choices)
+    raise AssertionError("the parser has no subcommands")
 
 
 def offered(action: argparse.Action) -> tuple[str, ...]:
@@ -54,7 +58,7 @@ def generate(shell: str) -> str:
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("completion")
-    written = {}
+    written: dict[str, Path] = {}
     for shell in SHELLS:
         written[shell] = folder / f"optjob.{shell}"
         written[shell].write_text(generate(shell), encoding="utf-8")
