@@ -1,7 +1,8 @@
 """Sessions: ``nox`` runs them all; ``nox -s tests-3.12`` runs one.
 
 - ``tests``: the suite on every Python 3.10-3.13 found (a missing one is skipped);
-- ``tests_oldest``: the suite against boto3/botocore 1.37.18, the oldest supported API;
+- ``tests_oldest``: the suite against boto3/botocore 1.37.18, the oldest supported API (and
+  the oldest shtab, which writes ``optjob completion``'s scripts);
 - ``aio``: the suite with the ``aio`` extra (aiobotocore, and the botocore it pins), the
   async client's tests (tests/aio) included; ``aio_oldest``: tests/aio on the oldest
   aiobotocore the extra allows;
@@ -48,6 +49,7 @@ nox.options.reuse_venv = "yes"
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 OLDEST_BOTO = "1.37.18"
+OLDEST_SHTAB = "1.11.0"
 OLDEST_AIOBOTOCORE = "2.23.0"
 # Airflow 3.0.0 and the Amazon provider of its release month (9.6.0, 2025-04); it brings
 # botocore 1.38.x, which the oldest aiobotocore above pins.
@@ -76,9 +78,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[0])
 def tests_oldest(session: nox.Session) -> None:
-    """The test suite against the oldest supported boto3/botocore (as ``tests``)."""
+    """The test suite against the oldest supported boto3/botocore and shtab (as ``tests``)."""
     session.install("-e", ".[yaml]", *TEST_DEPS)
-    session.install(f"boto3=={OLDEST_BOTO}", f"botocore=={OLDEST_BOTO}")
+    session.install(f"boto3=={OLDEST_BOTO}", f"botocore=={OLDEST_BOTO}", f"shtab=={OLDEST_SHTAB}")
     session.run("pytest", *PARALLEL, *SUITE_ONLY, *session.posargs)
 
 
@@ -215,6 +217,8 @@ def package(session: nox.Session) -> None:
         if "mistyped.py:4: error: Incompatible types in assignment" not in str(output):
             session.error(f"mypy did not catch the mistyped assignment:\n{output}")
         session.run("optjob", "--help", silent=True)
+        # shtab comes with the wheel's dependencies: completion works after a plain install.
+        session.run("optjob", "completion", "bash", silent=True)
         output = session.run("pytest", "--fixtures", "-p", "no:cacheprovider", silent=True)
         if "optjob_service" not in str(output):
             session.error("the pytest plugin's optjob_service fixture is not registered")

@@ -10,6 +10,7 @@
     optjob wait NAME [NAME ...] [--name-contains X] [--timeout S] [--poll-interval S]
     optjob stop NAME | optjob delete NAME
     optjob emulator [--port P]                    serve the emulator on 127.0.0.1
+    optjob completion bash|zsh|tcsh               print the shell completion script
     optjob --version
 
 Global options (``--region``, ``--profile``, ``--endpoint-url``, ``--debug``) go before the
@@ -18,7 +19,8 @@ command; ``--output json|table`` after it. Exit status: 0 done (COMPLETED), 1 FA
 out, 5 any other service error, 130 interrupted; waiting for many jobs, the worst end among
 them (FAILED, then STOPPED, then timed out).
 
-Importing this module is cheap: boto3 is imported only when a command needs a client.
+Importing this module is cheap: boto3 is imported only when a command needs a client, and
+shtab only by ``optjob completion``.
 """
 
 from __future__ import annotations

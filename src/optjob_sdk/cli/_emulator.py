@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from optjob_sdk.cli._common import EXIT_OK, EXIT_USAGE, PROG
+from optjob_sdk.cli._completion import path
 from optjob_sdk.cli._text import one_line
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def add_emulator_arguments(
     )
     parser.add_argument(
         "--scenario",
+        type=path,
         metavar="FILE",
         help="job outcomes, durations and faults to play, from a JSON (or YAML) file; "
         "see docs/testing.md",

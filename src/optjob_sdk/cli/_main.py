@@ -27,6 +27,7 @@ from optjob_sdk.cli._common import (
     EXIT_USAGE,
     PROG,
 )
+from optjob_sdk.cli._completion import SHELLS, Known, path
 from optjob_sdk.cli._emulator import add_emulator_arguments, run_emulator
 from optjob_sdk.cli._text import one_line
 from optjob_sdk.errors import (
@@ -175,18 +176,6 @@ def _timestamp(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
-def _canonical(choices: Sequence[str]) -> Callable[[str], str]:
-    """Case-insensitive choice: known values come out in their canonical spelling; unknown
-    ones pass through (the service may know values newer than this SDK, and validation
-    reports a malformed one)."""
-    known = {choice.lower(): choice for choice in choices}
-
-    def convert(text: str) -> str:
-        return known.get(text.lower(), text)
-
-    return convert
-
-
 def _add_globals(parser: argparse.ArgumentParser, *, hidden: bool) -> None:
     # The same options on every subcommand too, with SUPPRESS defaults: given after the
     # command they still count, and not given they leave the top-level value alone.
@@ -276,7 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
         "`pip install 'optjob-sdk[yaml]'`). Every problem is reported before anything is sent.",
     )
     create.add_argument(
-        "--file", "-f", required=True, metavar="PATH", help="job.json, job.yaml, or - for stdin"
+        "--file",
+        "-f",
+        required=True,
+        type=path,
+        metavar="PATH",
+        help="job.json, job.yaml, or - for stdin",
     )
     create.add_argument("--wait", action="store_true", help="then wait for the job to end")
     _add_wait_options(create)
@@ -292,7 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
         "sent and no AWS configuration is needed.",
     )
     validate.add_argument(
-        "--file", "-f", required=True, metavar="PATH", help="job.json, job.yaml, or - for stdin"
+        "--file",
+        "-f",
+        required=True,
+        type=path,
+        metavar="PATH",
+        help="job.json, job.yaml, or - for stdin",
     )
     _add_output(validate)
 
@@ -304,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = command("list", "list optimization jobs (oldest first, as the service sorts)")
     listing.add_argument(
         "--status",
-        type=_canonical(_STATUSES),
+        type=Known(_STATUSES),
         metavar="STATUS",
         help=f"only jobs in this status ({', '.join(_STATUSES)})",
     )
@@ -322,13 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument(
         "--sort-by",
-        type=_canonical(("Name", "CreationTime", "Status")),
+        type=Known(("Name", "CreationTime", "Status")),
         metavar="FIELD",
         help="Name, CreationTime (default) or Status",
     )
     listing.add_argument(
         "--sort-order",
-        type=_canonical(("Ascending", "Descending")),
+        type=Known(("Ascending", "Descending")),
         metavar="ORDER",
         help="Ascending (default) or Descending",
     )
@@ -384,6 +383,25 @@ def build_parser() -> argparse.ArgumentParser:
         non_negative_float=_non_negative_float,
     )
     _add_output(emulator)
+
+    completion = command(
+        "completion",
+        "print the shell completion script for bash, zsh or tcsh",
+        "Print the shell completion script for SHELL on stdout.\n\n"
+        "Commands, options, the values of --status, --sort-by, --sort-order, --output\n"
+        "and files for --file then complete. To install it:\n\n"
+        "  bash  optjob completion bash > ~/.local/share/bash-completion/completions/optjob\n"
+        "        (loaded by bash-completion when needed), or in ~/.bashrc:\n"
+        '        eval "$(optjob completion bash)"\n'
+        "  zsh   optjob completion zsh > ~/.zfunc/_optjob, with fpath=(~/.zfunc $fpath)\n"
+        "        in ~/.zshrc before compinit; or, after compinit in ~/.zshrc:\n"
+        '        eval "$(optjob completion zsh)"\n'
+        "  tcsh  optjob completion tcsh > ~/.optjob.tcsh, and in ~/.tcshrc:\n"
+        "        source ~/.optjob.tcsh\n\n"
+        "Open a new shell then. Regenerate the script after upgrading optjob-sdk.",
+    )
+    completion.formatter_class = argparse.RawDescriptionHelpFormatter  # keep those lines
+    completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help=", ".join(SHELLS))
     return parser
 
 
@@ -911,6 +929,23 @@ def _command(args: argparse.Namespace, command: str, name: str) -> str:
     return one_line(" ".join(shlex.quote(word) for word in words))
 
 
+def _cmd_completion(context: _Context) -> int:
+    try:
+        from optjob_sdk.cli._completion import completion_script
+
+        script = completion_script(build_parser(), context.args.shell)
+    except ModuleNotFoundError as error:
+        if error.name != "shtab":
+            raise
+        # A dependency of optjob-sdk; missing only from an install made without them.
+        raise _UsageError(
+            "shell completion needs shtab, which optjob-sdk depends on: pip install shtab"
+        ) from error
+    context.out.write(script if script.endswith("\n") else script + "\n")
+    context.out.flush()
+    return EXIT_OK
+
+
 def _cmd_stop(context: _Context) -> int:
     name: str = context.args.name
     context.client().stop(name)
@@ -941,4 +976,5 @@ _COMMANDS: Final[dict[str, Callable[[_Context], int]]] = {
     "stop": _cmd_stop,
     "delete": _cmd_delete,
     "emulator": run_emulator,
+    "completion": _cmd_completion,
 }
