@@ -175,12 +175,13 @@ def docs(session: nox.Session) -> None:
     the reference's coverage of every public name (tests/docs).
 
     Once, on the newest Python: the pages do not change with the Python version."""
-    # pandas: docs/client.md and docs/notebooks.md show to_pandas().
-    session.install("-e", ".[yaml,aio,pandas]", *TEST_DEPS, *DOCS_DEPS)
+    # pandas and IPython: docs/client.md and docs/notebooks.md show to_pandas() and the
+    # models' pretty text.
+    session.install("-e", ".[yaml,aio,pandas,notebook]", *TEST_DEPS, *DOCS_DEPS)
     # Material for MkDocs prints a notice about MkDocs 2 on every build; the build is what
     # matters here.
     session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
-    session.run("pytest", "README.md", "docs", "tests/docs", *session.posargs)
+    session.run("pytest", "README.md", "CONTRIBUTING.md", "docs", "tests/docs", *session.posargs)
 
 
 #: A user's mistake that the installed package's types must catch.

@@ -62,6 +62,7 @@ import contextlib
 import importlib
 import importlib.util
 import io
+import itertools
 import json
 import os
 import re
@@ -437,7 +438,11 @@ def named_things_missing(code: str, *, console: bool) -> list[str]:
         for piece in command.split("&&"):
             argv = shlex.split(piece)
             if "nox" in argv[:3] and "-s" in argv:
-                named = argv[argv.index("-s") + 1 :]
+                named = list(
+                    itertools.takewhile(
+                        lambda a: not a.startswith("-"), argv[argv.index("-s") + 1 :]
+                    )
+                )
                 missing += [f"nox session {n!r}" for n in named if n not in sessions]
             script = argv[1] if argv and argv[0] in ("python", "python3") and len(argv) > 1 else ""
             if script.endswith(".py") and not (ROOT / script).is_file():

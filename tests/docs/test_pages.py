@@ -26,6 +26,7 @@ from markdown_examples import (
     World,
     fenced_blocks,
     make_world,
+    named_things_missing,
     shell_commands,
     shown_output,
     shows,
@@ -224,7 +225,7 @@ def test_nox_runs_the_docs_once_and_the_suite_without_them() -> None:
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     docs_session = ast.unparse(functions["docs"])
     assert "@nox.session(python=PYTHONS[-1])" in docs_session
-    for pages in ("'README.md'", "'docs'", "'tests/docs'"):
+    for pages in ("'README.md'", "'CONTRIBUTING.md'", "'docs'", "'tests/docs'"):
         assert pages in docs_session, pages
     assert "'mkdocs', 'build', '--strict'" in docs_session
     for name in ("tests", "tests_oldest"):
@@ -259,3 +260,14 @@ def test_shows_reads_prefixes_and_gaps() -> None:
     assert not shows(["b"], ["a", "b"])
     assert not shows(["a", "e"], ["a", "b"])
     assert not shows(["a", "c, ..."], ["a", "b, c"])
+
+
+def test_nox_sessions_and_scripts_named_are_checked() -> None:
+    assert named_things_missing("python3 -m nox -s tests-3.12 lint -- -n 0 -x", console=False) == []
+    assert named_things_missing("nox -s no-such-session", console=False) == [
+        "nox session 'no-such-session'"
+    ]
+    assert named_things_missing("python benchmarks/nope.py", console=False) == [
+        "script benchmarks/nope.py"
+    ]
+    assert named_things_missing("$ python scripts/generate_models.py --check", console=True) == []
