@@ -264,14 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         "AWS CLI's --cli-input-json shape (PascalCase), as JSON or YAML (YAML needs "
         "`pip install 'optjob-sdk[yaml]'`). Every problem is reported before anything is sent.",
     )
-    create.add_argument(
-        "--file",
-        "-f",
-        required=True,
-        type=path,
-        metavar="PATH",
-        help="job.json, job.yaml, or - for stdin",
-    )
+    _add_request_file(create)
     create.add_argument("--wait", action="store_true", help="then wait for the job to end")
     _add_wait_options(create)
     _add_show_secrets(create)
@@ -285,14 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reported, with exit status 2; exit status 0 when create would send it. Nothing is "
         "sent and no AWS configuration is needed.",
     )
-    validate.add_argument(
-        "--file",
-        "-f",
-        required=True,
-        type=path,
-        metavar="PATH",
-        help="job.json, job.yaml, or - for stdin",
-    )
+    _add_request_file(validate)
     _add_output(validate)
 
     describe = command("describe", "show an optimization job")
@@ -403,6 +389,17 @@ def build_parser() -> argparse.ArgumentParser:
     completion.formatter_class = argparse.RawDescriptionHelpFormatter  # keep those lines
     completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help=", ".join(SHELLS))
     return parser
+
+
+def _add_request_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--file",
+        "-f",
+        required=True,
+        type=path,  # completes as a file name
+        metavar="PATH",
+        help="job.json, job.yaml, or - for stdin",
+    )
 
 
 def _add_show_secrets(parser: argparse.ArgumentParser) -> None:
