@@ -15,6 +15,21 @@ from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent
+
+
+def is_page(file_path: Path) -> bool:
+    """Whether ``file_path`` is a page of the documentation: README.md, CONTRIBUTING.md or
+    docs/*.md (not the README of a test-data folder, nor docs/reference/*.md, which holds
+    only mkdocstrings directives)."""
+    try:
+        relative = file_path.resolve().relative_to(ROOT)
+    except ValueError:
+        return False
+    return relative.as_posix() in ("README.md", "CONTRIBUTING.md") or (
+        relative.parent.as_posix() == "docs" and relative.suffix == ".md"
+    )
+
 
 def _asked_for(file_path: Path, config: pytest.Config) -> bool:
     for arg in config.args:
@@ -25,7 +40,7 @@ def _asked_for(file_path: Path, config: pytest.Config) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
-    if file_path.suffix != ".md" or not _asked_for(file_path, parent.config):
+    if not is_page(file_path) or not _asked_for(file_path, parent.config):
         return None
     from markdown_examples import SYBIL  # tests/ is on pytest's path (pyproject)
 

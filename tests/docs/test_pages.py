@@ -9,6 +9,7 @@ when an example is wrong, and that the README's command lines run.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import shlex
 from collections.abc import Iterator
@@ -65,6 +66,19 @@ def test_every_page_is_read() -> None:
         assert "evaluate_python" in kinds(page), name
     # docs/testing.md defines the reader's own tests: they run as one more example, last.
     assert kinds(ROOT / "docs" / "testing.md")[-1] == "evaluate_page_tests"
+
+
+def test_pytest_hands_sybil_the_pages_and_nothing_else() -> None:
+    """The root conftest.py decides which Markdown files pytest gives Sybil: the pages,
+    never another README (tests/data/examples has one)."""
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    assert spec is not None
+    assert spec.loader is not None
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
+    everywhere = [p for p in ROOT.rglob("*.md") if not {".nox", ".venv", "site"} & set(p.parts)]
+    assert (ROOT / "tests" / "data" / "examples" / "README.md") in everywhere
+    assert sorted(p for p in everywhere if conftest.is_page(p)) == sorted(PAGES)
 
 
 def _visible(text: str) -> str:
