@@ -155,9 +155,11 @@ def typecheck(session: nox.Session) -> None:
 def notebook(session: nox.Session) -> None:
     """The progress display and the models' HTML and pretty text in a real (in-process)
     IPython kernel, and docs/sweep.ipynb executed by nbclient (it ends on ``to_pandas()``:
-    the pandas extra too)."""
+    the pandas extra too); the models' pretty text against IPython's printer."""
     session.install("-e", ".[notebook,pandas]", *TEST_DEPS, *NOTEBOOK_DEPS)
-    session.run("pytest", "tests/notebook", *session.posargs)
+    # test_display.py again, with IPython: its check against IPython's own pretty printer
+    # is skipped in the sessions without IPython.
+    session.run("pytest", "tests/notebook", "tests/model/test_display.py", *session.posargs)
 
 
 @nox.session(python=PYTHONS[-1])
