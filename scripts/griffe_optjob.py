@@ -93,6 +93,11 @@ class OptjobDocs(griffe.Extension):
     """The service's member descriptions on model fields; reST roles as code."""
 
     def on_class(self, *, cls: griffe.Class, **kwargs: Any) -> None:
+        for member in cls.members.values():
+            # An attribute set in __init__: its value there is the constructor's logic
+            # (``x if x is not None else X()``), not something a reader sets.
+            if isinstance(member, griffe.Attribute) and member.labels == {"instance-attribute"}:
+                member.value = None
         shape_info = cls.members.get("__optjob_shape__")
         found = _SHAPE.search(str(getattr(shape_info, "value", "") or ""))
         if found is None:
