@@ -101,7 +101,6 @@ def frame(summaries: Iterable[OptimizationJobSummary]) -> pandas.DataFrame:
     columns: dict[str, Any] = {}
     for name, kind in _KINDS.items():
         cells = [row[name] for row in rows]
-        series = pd.Series(cells, dtype=object)
         try:
             if kind == "timestamp":
                 # Microseconds, as datetime holds them: every date a model can hold fits
@@ -109,7 +108,7 @@ def frame(summaries: Iterable[OptimizationJobSummary]) -> pandas.DataFrame:
                 # frames concatenate without a change of type.
                 series = pd.Series(cells, dtype=pd.DatetimeTZDtype(unit="us", tz="UTC"))
             elif kind in ("integer", "long"):
-                series = series.astype("Int64")
+                series = pd.Series(cells, dtype=object).astype("Int64")
             else:  # text: pandas' own string dtype (object in pandas 2, str in 3)
                 series = pd.Series(cells) if cells else pd.Series(cells, dtype=text)
         except (TypeError, ValueError, OverflowError):  # a value of the wrong type: as it is
