@@ -1,4 +1,5 @@
-"""Generate ``enums.py``, ``models.py`` and ``_schema.py`` from botocore's SageMaker model.
+"""Generate ``enums.py``, ``models.py``, ``_schema.py`` and ``_codec.py`` from botocore's
+SageMaker model.
 
 Run it with the newest botocore installed, then commit the output::
 
@@ -49,6 +50,9 @@ ENUM_NAMES = {
     "ModelSpeculativeDecodingTechnique": "SpeculativeDecodingTechnique",
     "ModelSpeculativeDecodingS3DataType": "SpeculativeDecodingS3DataType",
 }
+
+#: The public names of the generated _codec.py.
+CODEC_NAMES = ("CHECKERS", "READERS", "WRITERS", "Fallback", "checker_for", "writer_for")
 
 HEADER = '''"""{doc}
 
@@ -405,6 +409,305 @@ class Generator:
                 out.append(line)
         return out
 
+    # -- _codec.py: straight-line conversion per shape ------------------------------------
+
+    def codec_py(self) -> str:
+        """One function per structure and direction, written out so nothing is compiled or
+        looked up at run time. Each takes the common case (valid data) and raises
+        ``Fallback`` at anything else; the general walkers then explain the problem."""
+        out = [
+            HEADER.format(
+                doc=(
+                    "Straight-line conversion for every structure shape: answers to models,"
+                    " models to boto3\ndicts, and requests checked and serialised in one pass."
+                    "\n\nEach function takes the common case only (well-typed data, every"
+                    " constraint met, nothing to\nwarn about) and raises :class:`Fallback`"
+                    " at anything else; the caller then takes the\ngeneral path"
+                    " (``_structure``, ``_validation``), which finds and explains every"
+                    " problem.\nSo both agree on what is valid by construction of the caller,"
+                    " and a test runs both\non the same inputs."
+                ),
+                version=botocore.__version__,
+            ),
+            "from __future__ import annotations",
+            "",
+            "from collections.abc import Callable",
+            "from datetime import datetime",
+            "from enum import Enum",
+            "from typing import Any, Final",
+            "",
+            "from optjob_sdk import models as _m",
+            "from optjob_sdk._modelbase import (",
+            "    MIN_SCRUBBED,",
+            "    REDACTED,",
+            "    SHOWN_PREFIX,",
+            "    EnvironmentMap,",
+            ")",
+            "from optjob_sdk._patterns import full_matcher",
+            "from optjob_sdk.enums import (",
+            *[f"    {ENUM_NAMES[name]}," for name in sorted(self.enums, key=ENUM_NAMES.get)],
+            ")",
+            "",
+            "__all__ = [",
+            *[f'    "{name}",' for name in CODEC_NAMES],
+            "]",
+            "",
+            "",
+            "class Fallback(Exception):",
+            '    """Not the common case: take the general path."""',
+            "",
+            "",
+            "_tuple = tuple",
+        ]
+        for name in sorted(self.enums):
+            enum = ENUM_NAMES[name]
+            out.append(f"_{enum}: Final = {{item.value: item for item in {enum}}}")
+        out += ["", "", "# -- answers: data to models " + "-" * 60]
+        for shape in self.structures:
+            out += ["", "", *self.reader(shape)]
+        out += ["", "", "# -- models to data, unchecked (to_dict) " + "-" * 48]
+        for shape in self.structures:
+            out += ["", "", *self.writer(shape)]
+        out += ["", "", "# -- requests: checked and serialised in one pass " + "-" * 38]
+        for shape in self.structures:
+            out += ["", "", *self.checker(shape)]
+        for table, prefix, kind in (
+            ("READERS", "read", "Callable[[Any], Any]"),
+            ("WRITERS", "write", "Callable[[Any], dict[str, Any]]"),
+            ("CHECKERS", "check", "Callable[[Any, list[str]], dict[str, Any]]"),
+        ):
+            out += ["", "", f"{table}: Final[dict[type[Any], {kind}]] = {{"]
+            out += [f"    _m.{s.name}: {prefix}_{s.name}," for s in self.structures]
+            out.append("}")
+        for name, table, kind in (
+            ("writer_for", "WRITERS", "Callable[[Any], dict[str, Any]]"),
+            ("checker_for", "CHECKERS", "Callable[[Any, list[str]], dict[str, Any]]"),
+        ):
+            out += [
+                "",
+                "",
+                f"def {name}(cls: type[Any]) -> {kind} | None:",
+                f'    """From {table}: the function of a model class or of the model it derives',
+                '    from; None for a class that is no model."""',
+                "    for klass in cls.__mro__:",
+                f"        found = {table}.get(klass)",
+                "        if found is not None:",
+                "            return found",
+                "    return None",
+            ]
+        return "\n".join(out) + "\n"
+
+    def _bounds(self, shape: Shape, what: str) -> str | None:
+        meta = shape.metadata
+        low, high = meta.get("min") or None, meta.get("max")  # a length is never below 0
+        if low is not None and high is not None:
+            return f"not {low} <= {what} <= {high}"
+        if low is not None:
+            return f"{what} < {low}"
+        if high is not None:
+            return f"{what} > {high}"
+        return None
+
+    def reader(self, shape: StructureShape) -> list[str]:
+        out = [
+            f"def read_{shape.name}(d: Any) -> _m.{shape.name}:",
+            "    if d.__class__ is not dict:",
+            "        raise Fallback",
+        ]
+        names: list[str] = []
+        for index, (wire, child) in enumerate(shape.members.items()):
+            var = f"v{index}"
+            names.append(f"{xform_name(wire)}={var}")
+            required = wire in shape.required_members
+            out.append(f'    {var} = d.get("{wire}")')
+            body = self.read_value(var, child)
+            if required:
+                out += ["    if " + var + " is None:", "        raise Fallback"]
+                out += [f"    {line}" for line in body]
+            elif body:
+                out.append(f"    if {var} is not None:")
+                out += [f"        {line}" for line in body]
+        out.append(f"    return _m.{shape.name}({', '.join(names)})")
+        return out
+
+    def read_value(self, var: str, shape: Shape) -> list[str]:
+        """Lines (unindented) that check ``var`` (not None) and convert it in place."""
+        kind = shape.type_name
+        if isinstance(shape, StructureShape):
+            return [f"{var} = read_{shape.name}({var})"]
+        if kind == "string":
+            lines = [f"if {var}.__class__ is not str:", "    raise Fallback"]
+            if shape.name in self.enums:
+                # A value this SDK doesn't know: the general path keeps it and logs it once.
+                lines += [
+                    f"{var} = _{ENUM_NAMES[shape.name]}.get({var})",
+                    f"if {var} is None:",
+                    "    raise Fallback",
+                ]
+            return lines
+        if kind in ("integer", "long"):
+            low, high = (-(2**31), 2**31 - 1) if kind == "integer" else (-(2**63), 2**63 - 1)
+            return [
+                f"if {var}.__class__ is not int or not {low} <= {var} <= {high}:",
+                "    raise Fallback",
+            ]
+        if kind == "boolean":
+            return [f"if {var}.__class__ is not bool:", "    raise Fallback"]
+        if kind == "timestamp":
+            return [f"if {var}.__class__ is not datetime:", "    raise Fallback"]
+        if isinstance(shape, ListShape):
+            member = shape.member
+            lines = [f"if {var}.__class__ is not list:", "    raise Fallback"]
+            if isinstance(member, StructureShape):
+                return [*lines, f"{var} = _tuple([read_{member.name}(i) for i in {var}])"]
+            if member.type_name == "string" and member.name not in self.enums:
+                return [
+                    *lines,
+                    f"for i in {var}:",
+                    "    if i.__class__ is not str:",
+                    "        raise Fallback",
+                    f"{var} = _tuple({var})",
+                ]
+        strings = isinstance(shape, MapShape) and (
+            shape.key.type_name == shape.value.type_name == "string"
+        )
+        if strings:
+            return [
+                f"if {var}.__class__ is not dict:",
+                "    raise Fallback",
+                f"for k, i in {var}.items():",
+                "    if k.__class__ is not str or i.__class__ is not str:",
+                "        raise Fallback",
+                f"{var} = EnvironmentMap({var})",
+            ]
+        raise NotImplementedError(f"the codec has no reader for {shape.name} ({kind})")
+
+    def writer(self, shape: StructureShape) -> list[str]:
+        # As the models allow any value (validate() names the wrong ones), a value of an
+        # unexpected type passes through as given: what would be sent, for botocore to refuse.
+        out = [
+            f"def write_{shape.name}(m: _m.{shape.name}) -> dict[str, Any]:",
+            "    out: dict[str, Any] = {}",
+        ]
+        for wire, child in shape.members.items():
+            field = xform_name(wire)
+            required = wire in shape.required_members
+            expr = self.write_value("v", child)
+            if required:  # always written, None included (as cattrs did)
+                value = "v" if expr == "v" else f"v if v is None else {expr}"
+                out += [f"    v = m.{field}", f'    out["{wire}"] = {value}']
+            else:
+                out += [f"    v = m.{field}", "    if v is not None:"]
+                out.append(f'        out["{wire}"] = {expr}')
+        out.append("    return out")
+        return out
+
+    def write_value(self, var: str, shape: Shape) -> str:
+        if isinstance(shape, StructureShape):
+            return f"write_{shape.name}({var}) if {var}.__class__ is _m.{shape.name} else {var}"
+        if shape.name in self.enums:
+            return f"{var}.value if isinstance({var}, Enum) else {var}"
+        if isinstance(shape, ListShape):
+            item = self.write_value("i", shape.member)
+            return f"[{item} for i in {var}] if {var}.__class__ is tuple else {var}"
+        if isinstance(shape, MapShape):
+            return f"{var}.to_dict() if {var}.__class__ is EnvironmentMap else {var}"
+        return var
+
+    def checker(self, shape: StructureShape) -> list[str]:
+        """A request structure checked (every constraint) and serialised at once.
+
+        ``secrets`` collects environment values that logs must mask (see _botocore_logs)."""
+        out = [
+            f"def check_{shape.name}(m: _m.{shape.name}, secrets: list[str]) -> dict[str, Any]:",
+            "    out: dict[str, Any] = {}",
+        ]
+        union = bool(shape.metadata.get("union"))
+        if union:
+            out.append("    count = 0")
+        for wire, child in shape.members.items():
+            field = xform_name(wire)
+            required = wire in shape.required_members
+            out.append(f"    v = m.{field}")
+            body = [*self.check_value("v", child), f'out["{wire}"] = v']
+            if union:
+                body.append("count += 1")
+            if required:
+                out += ["    if v is None:", "        raise Fallback"]
+                out += [f"    {line}" for line in body]
+            else:
+                out.append("    if v is not None:")
+                out += [f"        {line}" for line in body]
+        if union:
+            out += ["    if count != 1:", "        raise Fallback"]
+        out.append("    return out")
+        return out
+
+    def check_value(self, var: str, shape: Shape, *, secret: bool = False) -> list[str]:
+        """Lines that check ``var`` (not None) and turn it into wire data in place."""
+        kind = shape.type_name
+        meta = shape.metadata
+        if isinstance(shape, StructureShape):
+            return [
+                f"if {var}.__class__ is not _m.{shape.name}:",
+                "    raise Fallback",
+                f"{var} = check_{shape.name}({var}, secrets)",
+            ]
+        if kind == "string":
+            if shape.name in self.enums:
+                enum = ENUM_NAMES[shape.name]
+                # A value not in the enum warns (the general path): not the common case.
+                return [
+                    f"if {var}.__class__ is {enum}:",
+                    f"    {var} = {var}.value",
+                    f"elif {var}.__class__ is not str or {var} not in _{enum}:",
+                    "    raise Fallback",
+                ]
+            # "***" warns (it is what optjob prints for a hidden secret): the general path.
+            lines = [f"if {var}.__class__ is not str or {var} == REDACTED:", "    raise Fallback"]
+            bounds = self._bounds(shape, f"len({var})")
+            if bounds:
+                lines += [f"if {bounds}:", "    raise Fallback"]
+            if "pattern" in meta:
+                lines += [f"if not full_matcher({meta['pattern']!r})({var}):", "    raise Fallback"]
+            return lines
+        if kind in ("integer", "long"):
+            low, high = (-(2**31), 2**31 - 1) if kind == "integer" else (-(2**63), 2**63 - 1)
+            low = max(low, meta.get("min", low))
+            high = min(high, meta.get("max", high))
+            return [
+                f"if {var}.__class__ is not int or not {low} <= {var} <= {high}:",
+                "    raise Fallback",
+            ]
+        if kind == "boolean":
+            return [f"if {var}.__class__ is not bool:", "    raise Fallback"]
+        if kind == "timestamp":
+            return [f"if {var}.__class__ is not datetime:", "    raise Fallback"]
+        if isinstance(shape, ListShape):
+            lines = [f"if {var}.__class__ is not tuple:", "    raise Fallback"]
+            bounds = self._bounds(shape, f"len({var})")
+            if bounds:
+                lines += [f"if {bounds}:", "    raise Fallback"]
+            item = self.check_value("i", shape.member)
+            lines += ["items: list[Any] = []", f"for i in {var}:"]
+            lines += [f"    {line}" for line in item]
+            lines += ["    items.append(i)", f"{var} = items"]
+            return lines
+        if isinstance(shape, MapShape):
+            lines = [f"if {var}.__class__ is not EnvironmentMap:", "    raise Fallback"]
+            bounds = self._bounds(shape, f"len({var})")
+            if bounds:
+                lines += [f"if {bounds}:", "    raise Fallback"]
+            lines += [f"{var} = {var}.to_dict()", f"for k, i in {var}.items():"]
+            lines += [f"    {line}" for line in self.check_value("k", shape.key)]
+            lines += [f"    {line}" for line in self.check_value("i", shape.value)]
+            lines += [
+                "    if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:",
+                "        secrets.append(i)",
+            ]
+            return lines
+        raise NotImplementedError(f"the codec has no checker for {shape.name} ({kind})")
+
 
 def ruff_format(path: Path, text: str) -> str:
     """Format with the project's ruff settings, so that the lint session agrees."""
@@ -424,6 +727,7 @@ def outputs(generator: Generator) -> dict[Path, str]:
         PACKAGE / "enums.py": generator.enums_py(),
         PACKAGE / "models.py": generator.models_py(),
         PACKAGE / "_schema.py": generator.schema_py(),
+        PACKAGE / "_codec.py": generator.codec_py(),
     }
     return {path: ruff_format(path, text) for path, text in texts.items()}
 

@@ -29,7 +29,7 @@ from typing import Any, Final
 import attrs
 
 from optjob_sdk import models
-from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap
+from optjob_sdk._modelbase import MEMBER_KEY, MIN_SCRUBBED, REDACTED, SHOWN_PREFIX, EnvironmentMap
 
 __all__ = [
     "ENV_MEMBERS",
@@ -66,10 +66,6 @@ ENV_MEMBERS: Final[frozenset[str]] = frozenset(
     if (info := field.metadata.get(MEMBER_KEY)) is not None
     and info.shape == "OptimizationJobEnvironmentVariables"
 )
-
-#: Secret values shorter than this are masked inside environment maps only, not wherever
-#: else they occur in a record ("1" or "true" would garble every line).
-_MIN_SCRUBBED: Final = 8
 
 # None: no SDK call in flight. A tuple: in a call, with the request's own secret values.
 _CALL: ContextVar[tuple[str, ...] | None] = ContextVar("optjob_sdk_call", default=None)
@@ -120,7 +116,7 @@ def _collect(value: object, found: list[str]) -> None:
         found.extend(
             secret
             for key, secret in value.items()
-            if not key.startswith(_SHOWN_PREFIX) and len(secret) >= _MIN_SCRUBBED
+            if not key.startswith(SHOWN_PREFIX) and len(secret) >= MIN_SCRUBBED
         )
     elif attrs.has(value.__class__):
         for field in attrs.fields(value.__class__):
@@ -207,7 +203,7 @@ def _masked_env(env: Any) -> Any:
     if isinstance(env, dict):
         items: dict[Any, Any] = env  # pyright: ignore[reportUnknownVariableType]
         return {
-            key: (value if isinstance(key, str) and key.startswith(_SHOWN_PREFIX) else REDACTED)
+            key: (value if isinstance(key, str) and key.startswith(SHOWN_PREFIX) else REDACTED)
             for key, value in items.items()
         }
     return REDACTED  # not a map: nothing in it can be told harmless

@@ -8,14 +8,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Generator
-from functools import partial
 from typing import Any, Final
 
+from optjob_sdk import _codec
 from optjob_sdk._botocore_logs import begin_call, end_call, known_secrets, scrub_exception
 from optjob_sdk._client_compat import FIELD_NAMES
 from optjob_sdk._errors_map import is_transient, map_error
 from optjob_sdk._validation import check
-from optjob_sdk.converter import to_dict
+from optjob_sdk.converter import to_dict, validate
 from optjob_sdk.errors import JobNotFoundError, ValidationError
 from optjob_sdk.models import (
     CreateOptimizationJobRequest,
@@ -85,8 +85,20 @@ class Params:
 
 
 def body(request: CreateOptimizationJobRequest) -> Params:
-    """CreateOptimizationJob's parameters, built at the call, its secrets known."""
-    return Params(build=partial(to_dict, request), secrets=known_secrets(request))
+    """CreateOptimizationJob's parameters, the request validated on the way: raises
+    :class:`ValidationError` (nothing sent) listing every problem. Its secrets are known,
+    for botocore's records of the call to mask.
+
+    One pass over a valid request checks it, serialises it and collects its secrets
+    (the generated ``_codec``); only a request with something to report or warn about is
+    walked again, to explain all of it."""
+    secrets: list[str] = []
+    try:
+        data = _codec.check_CreateOptimizationJobRequest(request, secrets)
+    except _codec.Fallback:
+        validate(request)
+        data, secrets = to_dict(request), list(known_secrets(request))
+    return Params(data, secrets=tuple(secrets))
 
 
 def named(name: str) -> Params:

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import attrs
 
-from optjob_sdk._modelbase import _SHOWN_PREFIX, MEMBER_KEY, REDACTED, EnvironmentMap, MemberInfo
+from optjob_sdk._modelbase import MEMBER_KEY, REDACTED, SHOWN_PREFIX, EnvironmentMap, MemberInfo
 
 __all__ = ["jsonable"]
 
@@ -21,7 +21,7 @@ def _iso(value: datetime) -> str:
 
 def _masked(env: EnvironmentMap, show_secrets: bool) -> dict[str, str]:
     return {
-        key: value if show_secrets or key.startswith(_SHOWN_PREFIX) else REDACTED
+        key: value if show_secrets or key.startswith(SHOWN_PREFIX) else REDACTED
         for key, value in env.items()
     }
 

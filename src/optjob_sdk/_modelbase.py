@@ -13,6 +13,9 @@ from typing import Any, Final, TypeVar, cast
 import attrs
 
 __all__ = [
+    "MIN_SCRUBBED",
+    "REDACTED",
+    "SHOWN_PREFIX",
     "EnvironmentMap",
     "MemberInfo",
     "Shape",
@@ -39,7 +42,11 @@ REDACTED: Final = "***"
 
 #: Environment keys whose values are harmless configuration and may be shown: the LMI
 #: container's ``OPTION_*`` knobs (quantization method, tensor-parallel degree, ...).
-_SHOWN_PREFIX: Final = "OPTION_"
+SHOWN_PREFIX: Final = "OPTION_"
+
+#: Secret values shorter than this are masked inside environment maps only, not wherever
+#: else they occur in a log record ("1" or "true" would garble every line).
+MIN_SCRUBBED: Final = 8
 
 
 @attrs.frozen
@@ -265,7 +272,7 @@ def masked_items(env: EnvironmentMap) -> list[tuple[str, str]]:
             key,
             value
             if isinstance(key, str)  # pyright: ignore[reportUnnecessaryIsInstance]
-            and key.startswith(_SHOWN_PREFIX)
+            and key.startswith(SHOWN_PREFIX)
             else REDACTED,
         )
         for key, value in env._data.items()

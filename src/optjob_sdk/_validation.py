@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from optjob_sdk import _codec
 from optjob_sdk._modelbase import MEMBER_KEY, REDACTED, MemberInfo, Shape, shape_of
 from optjob_sdk._patterns import full_matcher
 from optjob_sdk._schema import SHAPES
@@ -31,6 +32,7 @@ __all__ = [
     "UnknownEnumValueWarning",
     "check",
     "mark_checked",
+    "problems_of",
     "was_checked",
 ]
 
@@ -355,11 +357,26 @@ def _warn_unknown(value: str, shape_name: str, known: tuple[str, ...], path: str
     )
 
 
-def check(model: object) -> list[FieldError]:
-    """Every constraint the model breaks, with snake_case field paths; empty when valid."""
-    if not attrs.has(type(model)):
+def problems_of(model: object) -> Problems | None:
+    """The problems of ``model`` (warnings given), or None when it is valid with nothing
+    to warn about. The generated one-pass check decides the common case; only a model it
+    refuses is walked again, by :class:`Checker`, to name every problem."""
+    fast = _codec.checker_for(model.__class__)
+    if fast is None:
         raise TypeError(f"expected an optjob_sdk model, not {type(model).__name__}")
+    try:
+        fast(model, [])
+    except _codec.Fallback:
+        pass
+    else:
+        return None
     checker = Checker(quiet=was_checked(model))
     checker.structure(model, "")
     checker.warn_masked()
-    return checker.problems.kept
+    return checker.problems
+
+
+def check(model: object) -> list[FieldError]:
+    """Every constraint the model breaks, with snake_case field paths; empty when valid."""
+    problems = problems_of(model)
+    return [] if problems is None else problems.kept

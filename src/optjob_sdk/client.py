@@ -22,7 +22,6 @@ from optjob_sdk._client_base import ClientBase
 from optjob_sdk._client_compat import check_supported
 from optjob_sdk._errors_map import parse_response
 from optjob_sdk._reconcile import outcome_unknown, reconciled, retry_attempts
-from optjob_sdk.converter import validate
 from optjob_sdk.errors import JobAlreadyExistsError, OptjobError
 from optjob_sdk.models import (
     CreateOptimizationJobRequest,
@@ -122,15 +121,15 @@ class OptimizationJobClient(
         create"), its ARN is returned. If that check itself fails:
         :class:`~optjob_sdk.errors.CreateOutcomeUnknownError`.
         """
-        validate(request)
+        # Validated and serialised in one pass (ValidationError, nothing sent). The body is
+        # kept inside Params, whose repr shows none of it, so no frame shows it while the
+        # call waits on the network.
+        params = _calls.body(request)
         check_supported(self.sagemaker_client.meta.service_model, CREATE, request)
         name = request.optimization_job_name
         started = datetime.now(timezone.utc)
         try:
-            # The body is built inside _call, so no frame holds it during the call.
-            raw = self._call(
-                CREATE, self.sagemaker_client.create_optimization_job, _calls.body(request), name
-            )
+            raw = self._call(CREATE, self.sagemaker_client.create_optimization_job, params, name)
         except JobAlreadyExistsError as conflict:
             if not retry_attempts(conflict):
                 raise  # the first attempt met it: the job was there before this call

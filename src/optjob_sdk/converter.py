@@ -14,30 +14,12 @@ a request is easiest to fix when every problem is reported at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from enum import Enum
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
-import attrs
-import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
-
-from optjob_sdk._modelbase import MEMBER_KEY, EnvironmentMap, MemberInfo, shape_of
+from optjob_sdk import _codec
+from optjob_sdk._modelbase import shape_of
 from optjob_sdk._structure import structure
-from optjob_sdk._validation import (
-    Checker,
-    MaskedValueWarning,
-    UnknownEnumValueWarning,
-    was_checked,
-)
-from optjob_sdk.enums import (
-    InstanceType,
-    JobStatus,
-    SortBy,
-    SortOrder,
-    SpeculativeDecodingS3DataType,
-    SpeculativeDecodingTechnique,
-)
+from optjob_sdk._validation import MaskedValueWarning, UnknownEnumValueWarning, problems_of
 from optjob_sdk.errors import ValidationError
 
 __all__ = [
@@ -50,57 +32,6 @@ __all__ = [
 
 M = TypeVar("M")
 
-_ENUMS: Final = (
-    InstanceType,
-    JobStatus,
-    SortBy,
-    SortOrder,
-    SpeculativeDecodingS3DataType,
-    SpeculativeDecodingTechnique,
-)
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter()
-    for enum in _ENUMS:
-        # Fields are typed `Enum | str` (optionally `| None`): send plain strings.
-        converter.register_unstructure_hook(enum | str, _plain)
-        converter.register_unstructure_hook(enum | str | None, _plain)
-    converter.register_unstructure_hook_func(
-        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _plain
-    )
-    converter.register_unstructure_hook(datetime, lambda value: value)
-    converter.register_unstructure_hook(EnvironmentMap, EnvironmentMap.to_dict)
-
-    # Factories, not eager registrations: a class's hook is made when first needed, after
-    # every other hook is in place, so nested models get their renames too.
-    def unstructure_factory(cls: type[Any]) -> Any:
-        return make_dict_unstructure_fn(
-            cls, converter, _cattrs_omit_if_default=True, **_renames(cls)
-        )
-
-    converter.register_unstructure_hook_factory(_is_model, unstructure_factory)
-    return converter
-
-
-def _is_model(cls: Any) -> bool:
-    return attrs.has(cls) and hasattr(cls, "__optjob_shape__")
-
-
-def _renames(cls: type[Any]) -> dict[str, Any]:
-    renames: dict[str, Any] = {}
-    for field in attrs.fields(cls):
-        info: MemberInfo = field.metadata[MEMBER_KEY]
-        renames[field.name] = override(rename=info.wire)
-    return renames
-
-
-_converter: Final = _make_converter()
-
 
 def to_dict(model: object) -> dict[str, Any]:
     """The boto3 shape of a model: PascalCase keys, unset members left out, enums as strings.
@@ -108,9 +39,10 @@ def to_dict(model: object) -> dict[str, Any]:
     Datetimes stay datetimes and environment maps become plain dicts (secrets included:
     this is the data that is sent).
     """
-    if not attrs.has(type(model)):
+    writer = _codec.writer_for(type(model))
+    if writer is None:
         raise TypeError(f"expected an optjob_sdk model, not {type(model).__name__}")
-    result: dict[str, Any] = _converter.unstructure(model)
+    result: dict[str, Any] = writer(model)
     return result
 
 
@@ -138,6 +70,15 @@ def from_dict(cls: type[M], data: Mapping[str, Any], *, strict: bool = False) ->
     optjob_sdk.errors.ValidationError: 1 problem in the StoppingCondition data:
       - max_runtime_in_seconds: must be an integer, not a number (7200.9)
     """
+    if not strict:
+        reader = _codec.READERS.get(cls)
+        if reader is not None:
+            try:
+                fast: M = reader(data)
+            except _codec.Fallback:
+                pass  # not plain, well-typed data: the general walk explains what is wrong
+            else:
+                return fast
     result: M = structure(cls, data, strict=strict)
     return result
 
@@ -155,13 +96,8 @@ def validate(model: object) -> None:
     optjob_sdk.errors.ValidationError: 1 problem in the Tag:
       - key: '' is shorter than 1 characters
     """
-    if not attrs.has(type(model)):
-        raise TypeError(f"expected an optjob_sdk model, not {type(model).__name__}")
-    checker = Checker(quiet=was_checked(model))
-    checker.structure(model, "")
-    checker.warn_masked()
-    problems = checker.problems
-    if problems.count:
+    problems = problems_of(model)
+    if problems is not None and problems.count:
         raise ValidationError(
             problems.kept, subject=shape_of(type(model)).name, total=problems.count
         )

@@ -36,7 +36,6 @@ from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk._waits import JobObservation, make_waiter
 from optjob_sdk.aio.paging import AsyncJobPager
 from optjob_sdk.aio.waiting import AsyncSleep, drive, wait_for_job
-from optjob_sdk.converter import validate
 from optjob_sdk.errors import ConfigurationError, JobAlreadyExistsError, OptjobError
 from optjob_sdk.models import (
     CreateOptimizationJobRequest,
@@ -178,15 +177,13 @@ class AsyncOptimizationJobClient(
         :meth:`OptimizationJobClient.create <optjob_sdk.OptimizationJobClient.create>`:
         validated before anything is sent, and safe to retry (a retried create that meets
         its own job returns that job's ARN)."""
-        validate(request)
+        params = _calls.body(request)  # validated: ValidationError, nothing sent
         client = self.sagemaker_client
         check_supported(client.meta.service_model, CREATE, request)
         name = request.optimization_job_name
         started = datetime.now(timezone.utc)
         try:
-            raw = await self._call(
-                CREATE, client.create_optimization_job, _calls.body(request), name
-            )
+            raw = await self._call(CREATE, client.create_optimization_job, params, name)
         except JobAlreadyExistsError as conflict:
             if not retry_attempts(conflict):
                 raise  # the first attempt met it: the job was there before this call
