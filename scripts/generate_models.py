@@ -124,6 +124,7 @@ class Generator:
         self.shapes = reachable(model)
         self.since = since
         self.structures = [s for s in self.shapes.values() if isinstance(s, StructureShape)]
+        self.loops = 0  # loops in the codec function being written, for unique names
         self.enums = {
             name: shape for name, shape in self.shapes.items() if shape.metadata.get("enum")
         }
@@ -456,8 +457,6 @@ class Generator:
             "class Fallback(Exception):",
             '    """Not the common case: take the general path."""',
             "",
-            "",
-            "_tuple = tuple",
         ]
         for name in sorted(self.enums):
             enum = ENUM_NAMES[name]
@@ -559,14 +558,14 @@ class Generator:
             member = shape.member
             lines = [f"if {var}.__class__ is not list:", "    raise Fallback"]
             if isinstance(member, StructureShape):
-                return [*lines, f"{var} = _tuple([read_{member.name}(i) for i in {var}])"]
+                return [*lines, f"{var} = tuple([read_{member.name}(i) for i in {var}])"]
             if member.type_name == "string" and member.name not in self.enums:
                 return [
                     *lines,
                     f"for i in {var}:",
                     "    if i.__class__ is not str:",
                     "        raise Fallback",
-                    f"{var} = _tuple({var})",
+                    f"{var} = tuple({var})",
                 ]
         strings = isinstance(shape, MapShape) and (
             shape.key.type_name == shape.value.type_name == "string"
@@ -586,7 +585,8 @@ class Generator:
         # As the models allow any value (validate() names the wrong ones), a value of an
         # unexpected type passes through as given: what would be sent, for botocore to refuse.
         out = [
-            f"def write_{shape.name}(m: _m.{shape.name}) -> dict[str, Any]:",
+            # m: Any, as a model holds anything at run time (validate() names the wrong).
+            f"def write_{shape.name}(m: Any) -> dict[str, Any]:",
             "    out: dict[str, Any] = {}",
         ]
         for wire, child in shape.members.items():
@@ -618,8 +618,9 @@ class Generator:
         """A request structure checked (every constraint) and serialised at once.
 
         ``secrets`` collects environment values that logs must mask (see _botocore_logs)."""
+        self.loops = 0
         out = [
-            f"def check_{shape.name}(m: _m.{shape.name}, secrets: list[str]) -> dict[str, Any]:",
+            f"def check_{shape.name}(m: Any, secrets: list[str]) -> dict[str, Any]:",
             "    out: dict[str, Any] = {}",
         ]
         union = bool(shape.metadata.get("union"))
@@ -688,22 +689,26 @@ class Generator:
             bounds = self._bounds(shape, f"len({var})")
             if bounds:
                 lines += [f"if {bounds}:", "    raise Fallback"]
-            item = self.check_value("i", shape.member)
-            lines += ["items: list[Any] = []", f"for i in {var}:"]
-            lines += [f"    {line}" for line in item]
-            lines += ["    items.append(i)", f"{var} = items"]
+            # Names of their own: a type checker gives each loop variable one type.
+            self.loops += 1
+            item, items = f"i{self.loops}", f"items{self.loops}"
+            lines += [f"{items}: list[Any] = []", f"for {item} in {var}:"]
+            lines += [f"    {line}" for line in self.check_value(item, shape.member)]
+            lines += [f"    {items}.append({item})", f"{var} = {items}"]
             return lines
         if isinstance(shape, MapShape):
             lines = [f"if {var}.__class__ is not EnvironmentMap:", "    raise Fallback"]
             bounds = self._bounds(shape, f"len({var})")
             if bounds:
                 lines += [f"if {bounds}:", "    raise Fallback"]
-            lines += [f"{var} = {var}.to_dict()", f"for k, i in {var}.items():"]
-            lines += [f"    {line}" for line in self.check_value("k", shape.key)]
-            lines += [f"    {line}" for line in self.check_value("i", shape.value)]
+            self.loops += 1
+            key, item = f"k{self.loops}", f"i{self.loops}"
+            lines += [f"{var} = {var}.to_dict()", f"for {key}, {item} in {var}.items():"]
+            lines += [f"    {line}" for line in self.check_value(key, shape.key)]
+            lines += [f"    {line}" for line in self.check_value(item, shape.value)]
             lines += [
-                "    if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:",
-                "        secrets.append(i)",
+                f"    if not {key}.startswith(SHOWN_PREFIX) and len({item}) >= MIN_SCRUBBED:",
+                f"        secrets.append({item})",
             ]
             return lines
         raise NotImplementedError(f"the codec has no checker for {shape.name} ({kind})")

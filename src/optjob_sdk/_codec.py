@@ -49,7 +49,6 @@ class Fallback(Exception):
     """Not the common case: take the general path."""
 
 
-_tuple = tuple
 _SortBy: Final = {item.value: item for item in SortBy}
 _SpeculativeDecodingS3DataType: Final = {item.value: item for item in SpeculativeDecodingS3DataType}
 _SpeculativeDecodingTechnique: Final = {item.value: item for item in SpeculativeDecodingTechnique}
@@ -103,7 +102,7 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
         raise Fallback
     if v6.__class__ is not list:
         raise Fallback
-    v6 = _tuple([read_OptimizationConfig(i) for i in v6])
+    v6 = tuple([read_OptimizationConfig(i) for i in v6])
     v7 = d.get("OutputConfig")
     if v7 is None:
         raise Fallback
@@ -116,7 +115,7 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
     if v9 is not None:
         if v9.__class__ is not list:
             raise Fallback
-        v9 = _tuple([read_Tag(i) for i in v9])
+        v9 = tuple([read_Tag(i) for i in v9])
     v10 = d.get("VpcConfig")
     if v10 is not None:
         v10 = read_OptimizationVpcConfig(v10)
@@ -127,7 +126,7 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
         for i in v11:
             if i.__class__ is not str:
                 raise Fallback
-        v11 = _tuple(v11)
+        v11 = tuple(v11)
     return _m.CreateOptimizationJobRequest(
         optimization_job_name=v0,
         role_arn=v1,
@@ -370,7 +369,7 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
     for i in v0:
         if i.__class__ is not str:
             raise Fallback
-    v0 = _tuple(v0)
+    v0 = tuple(v0)
     v1 = d.get("Subnets")
     if v1 is None:
         raise Fallback
@@ -379,7 +378,7 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
     for i in v1:
         if i.__class__ is not str:
             raise Fallback
-    v1 = _tuple(v1)
+    v1 = tuple(v1)
     return _m.OptimizationVpcConfig(security_group_ids=v0, subnets=v1)
 
 
@@ -477,7 +476,7 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
         raise Fallback
     if v12.__class__ is not list:
         raise Fallback
-    v12 = _tuple([read_OptimizationConfig(i) for i in v12])
+    v12 = tuple([read_OptimizationConfig(i) for i in v12])
     v13 = d.get("OutputConfig")
     if v13 is None:
         raise Fallback
@@ -504,7 +503,7 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
         for i in v18:
             if i.__class__ is not str:
                 raise Fallback
-        v18 = _tuple(v18)
+        v18 = tuple(v18)
     return _m.DescribeOptimizationJobResponse(
         optimization_job_arn=v0,
         optimization_job_status=v1,
@@ -617,7 +616,7 @@ def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse
         raise Fallback
     if v0.__class__ is not list:
         raise Fallback
-    v0 = _tuple([read_OptimizationJobSummary(i) for i in v0])
+    v0 = tuple([read_OptimizationJobSummary(i) for i in v0])
     v1 = d.get("NextToken")
     if v1 is not None:
         if v1.__class__ is not str:
@@ -683,7 +682,7 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
     for i in v9:
         if i.__class__ is not str:
             raise Fallback
-    v9 = _tuple(v9)
+    v9 = tuple(v9)
     return _m.OptimizationJobSummary(
         optimization_job_name=v0,
         optimization_job_arn=v1,
@@ -723,7 +722,7 @@ def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest
 # -- models to data, unchecked (to_dict) ------------------------------------------------
 
 
-def write_CreateOptimizationJobRequest(m: _m.CreateOptimizationJobRequest) -> dict[str, Any]:
+def write_CreateOptimizationJobRequest(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     out["OptimizationJobName"] = v
@@ -781,7 +780,7 @@ def write_CreateOptimizationJobRequest(m: _m.CreateOptimizationJobRequest) -> di
     return out
 
 
-def write_OptimizationJobModelSource(m: _m.OptimizationJobModelSource) -> dict[str, Any]:
+def write_OptimizationJobModelSource(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3
     if v is not None:
@@ -800,7 +799,7 @@ def write_OptimizationJobModelSource(m: _m.OptimizationJobModelSource) -> dict[s
     return out
 
 
-def write_OptimizationJobModelSourceS3(m: _m.OptimizationJobModelSourceS3) -> dict[str, Any]:
+def write_OptimizationJobModelSourceS3(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3_uri
     if v is not None:
@@ -815,14 +814,14 @@ def write_OptimizationJobModelSourceS3(m: _m.OptimizationJobModelSourceS3) -> di
     return out
 
 
-def write_OptimizationModelAccessConfig(m: _m.OptimizationModelAccessConfig) -> dict[str, Any]:
+def write_OptimizationModelAccessConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.accept_eula
     out["AcceptEula"] = v
     return out
 
 
-def write_OptimizationSageMakerModel(m: _m.OptimizationSageMakerModel) -> dict[str, Any]:
+def write_OptimizationSageMakerModel(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.model_name
     if v is not None:
@@ -830,7 +829,7 @@ def write_OptimizationSageMakerModel(m: _m.OptimizationSageMakerModel) -> dict[s
     return out
 
 
-def write_OptimizationConfig(m: _m.OptimizationConfig) -> dict[str, Any]:
+def write_OptimizationConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.model_quantization_config
     if v is not None:
@@ -857,7 +856,7 @@ def write_OptimizationConfig(m: _m.OptimizationConfig) -> dict[str, Any]:
     return out
 
 
-def write_ModelQuantizationConfig(m: _m.ModelQuantizationConfig) -> dict[str, Any]:
+def write_ModelQuantizationConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -868,7 +867,7 @@ def write_ModelQuantizationConfig(m: _m.ModelQuantizationConfig) -> dict[str, An
     return out
 
 
-def write_ModelCompilationConfig(m: _m.ModelCompilationConfig) -> dict[str, Any]:
+def write_ModelCompilationConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -879,7 +878,7 @@ def write_ModelCompilationConfig(m: _m.ModelCompilationConfig) -> dict[str, Any]
     return out
 
 
-def write_ModelShardingConfig(m: _m.ModelShardingConfig) -> dict[str, Any]:
+def write_ModelShardingConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -890,7 +889,7 @@ def write_ModelShardingConfig(m: _m.ModelShardingConfig) -> dict[str, Any]:
     return out
 
 
-def write_ModelSpeculativeDecodingConfig(m: _m.ModelSpeculativeDecodingConfig) -> dict[str, Any]:
+def write_ModelSpeculativeDecodingConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.technique
     out["Technique"] = v if v is None else v.value if isinstance(v, Enum) else v
@@ -904,9 +903,7 @@ def write_ModelSpeculativeDecodingConfig(m: _m.ModelSpeculativeDecodingConfig) -
     return out
 
 
-def write_ModelSpeculativeDecodingTrainingDataSource(
-    m: _m.ModelSpeculativeDecodingTrainingDataSource,
-) -> dict[str, Any]:
+def write_ModelSpeculativeDecodingTrainingDataSource(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3_uri
     out["S3Uri"] = v
@@ -915,7 +912,7 @@ def write_ModelSpeculativeDecodingTrainingDataSource(
     return out
 
 
-def write_OptimizationJobOutputConfig(m: _m.OptimizationJobOutputConfig) -> dict[str, Any]:
+def write_OptimizationJobOutputConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.kms_key_id
     if v is not None:
@@ -932,7 +929,7 @@ def write_OptimizationJobOutputConfig(m: _m.OptimizationJobOutputConfig) -> dict
     return out
 
 
-def write_StoppingCondition(m: _m.StoppingCondition) -> dict[str, Any]:
+def write_StoppingCondition(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.max_runtime_in_seconds
     if v is not None:
@@ -946,7 +943,7 @@ def write_StoppingCondition(m: _m.StoppingCondition) -> dict[str, Any]:
     return out
 
 
-def write_Tag(m: _m.Tag) -> dict[str, Any]:
+def write_Tag(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.key
     out["Key"] = v
@@ -955,7 +952,7 @@ def write_Tag(m: _m.Tag) -> dict[str, Any]:
     return out
 
 
-def write_OptimizationVpcConfig(m: _m.OptimizationVpcConfig) -> dict[str, Any]:
+def write_OptimizationVpcConfig(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.security_group_ids
     out["SecurityGroupIds"] = v if v is None else [i for i in v] if v.__class__ is tuple else v
@@ -964,21 +961,21 @@ def write_OptimizationVpcConfig(m: _m.OptimizationVpcConfig) -> dict[str, Any]:
     return out
 
 
-def write_CreateOptimizationJobResponse(m: _m.CreateOptimizationJobResponse) -> dict[str, Any]:
+def write_CreateOptimizationJobResponse(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
     out["OptimizationJobArn"] = v
     return out
 
 
-def write_DescribeOptimizationJobRequest(m: _m.DescribeOptimizationJobRequest) -> dict[str, Any]:
+def write_DescribeOptimizationJobRequest(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     out["OptimizationJobName"] = v
     return out
 
 
-def write_DescribeOptimizationJobResponse(m: _m.DescribeOptimizationJobResponse) -> dict[str, Any]:
+def write_DescribeOptimizationJobResponse(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
     out["OptimizationJobArn"] = v
@@ -1053,7 +1050,7 @@ def write_DescribeOptimizationJobResponse(m: _m.DescribeOptimizationJobResponse)
     return out
 
 
-def write_OptimizationOutput(m: _m.OptimizationOutput) -> dict[str, Any]:
+def write_OptimizationOutput(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.recommended_inference_image
     if v is not None:
@@ -1061,7 +1058,7 @@ def write_OptimizationOutput(m: _m.OptimizationOutput) -> dict[str, Any]:
     return out
 
 
-def write_ListOptimizationJobsRequest(m: _m.ListOptimizationJobsRequest) -> dict[str, Any]:
+def write_ListOptimizationJobsRequest(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.next_token
     if v is not None:
@@ -1099,7 +1096,7 @@ def write_ListOptimizationJobsRequest(m: _m.ListOptimizationJobsRequest) -> dict
     return out
 
 
-def write_ListOptimizationJobsResponse(m: _m.ListOptimizationJobsResponse) -> dict[str, Any]:
+def write_ListOptimizationJobsResponse(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_summaries
     out["OptimizationJobSummaries"] = (
@@ -1118,7 +1115,7 @@ def write_ListOptimizationJobsResponse(m: _m.ListOptimizationJobsResponse) -> di
     return out
 
 
-def write_OptimizationJobSummary(m: _m.OptimizationJobSummary) -> dict[str, Any]:
+def write_OptimizationJobSummary(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     out["OptimizationJobName"] = v
@@ -1147,14 +1144,14 @@ def write_OptimizationJobSummary(m: _m.OptimizationJobSummary) -> dict[str, Any]
     return out
 
 
-def write_StopOptimizationJobRequest(m: _m.StopOptimizationJobRequest) -> dict[str, Any]:
+def write_StopOptimizationJobRequest(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     out["OptimizationJobName"] = v
     return out
 
 
-def write_DeleteOptimizationJobRequest(m: _m.DeleteOptimizationJobRequest) -> dict[str, Any]:
+def write_DeleteOptimizationJobRequest(m: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     out["OptimizationJobName"] = v
@@ -1164,9 +1161,7 @@ def write_DeleteOptimizationJobRequest(m: _m.DeleteOptimizationJobRequest) -> di
 # -- requests: checked and serialised in one pass --------------------------------------
 
 
-def check_CreateOptimizationJobRequest(
-    m: _m.CreateOptimizationJobRequest, secrets: list[str]
-) -> dict[str, Any]:
+def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     if v is None:
@@ -1215,19 +1210,19 @@ def check_CreateOptimizationJobRequest(
         if len(v) > 25:
             raise Fallback
         v = v.to_dict()
-        for k, i in v.items():
-            if k.__class__ is not str or k == REDACTED:
+        for k1, i1 in v.items():
+            if k1.__class__ is not str or k1 == REDACTED:
                 raise Fallback
-            if len(k) > 256:
+            if len(k1) > 256:
                 raise Fallback
-            if not full_matcher("(?!\\s*$).+")(k):
+            if not full_matcher("(?!\\s*$).+")(k1):
                 raise Fallback
-            if i.__class__ is not str or i == REDACTED:
+            if i1.__class__ is not str or i1 == REDACTED:
                 raise Fallback
-            if len(i) > 256:
+            if len(i1) > 256:
                 raise Fallback
-            if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:
-                secrets.append(i)
+            if not k1.startswith(SHOWN_PREFIX) and len(i1) >= MIN_SCRUBBED:
+                secrets.append(i1)
         out["OptimizationEnvironment"] = v
     v = m.optimization_configs
     if v is None:
@@ -1236,13 +1231,13 @@ def check_CreateOptimizationJobRequest(
         raise Fallback
     if len(v) > 10:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not _m.OptimizationConfig:
+    items2: list[Any] = []
+    for i2 in v:
+        if i2.__class__ is not _m.OptimizationConfig:
             raise Fallback
-        i = check_OptimizationConfig(i, secrets)
-        items.append(i)
-    v = items
+        i2 = check_OptimizationConfig(i2, secrets)
+        items2.append(i2)
+    v = items2
     out["OptimizationConfigs"] = v
     v = m.output_config
     if v is None:
@@ -1264,13 +1259,13 @@ def check_CreateOptimizationJobRequest(
             raise Fallback
         if len(v) > 50:
             raise Fallback
-        items: list[Any] = []
-        for i in v:
-            if i.__class__ is not _m.Tag:
+        items3: list[Any] = []
+        for i3 in v:
+            if i3.__class__ is not _m.Tag:
                 raise Fallback
-            i = check_Tag(i, secrets)
-            items.append(i)
-        v = items
+            i3 = check_Tag(i3, secrets)
+            items3.append(i3)
+        v = items3
         out["Tags"] = v
     v = m.vpc_config
     if v is not None:
@@ -1284,25 +1279,23 @@ def check_CreateOptimizationJobRequest(
             raise Fallback
         if len(v) > 1:
             raise Fallback
-        items: list[Any] = []
-        for i in v:
-            if i.__class__ is not str or i == REDACTED:
+        items4: list[Any] = []
+        for i4 in v:
+            if i4.__class__ is not str or i4 == REDACTED:
                 raise Fallback
-            if not 50 <= len(i) <= 2048:
+            if not 50 <= len(i4) <= 2048:
                 raise Fallback
             if not full_matcher(
                 "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*"
-            )(i):
+            )(i4):
                 raise Fallback
-            items.append(i)
-        v = items
+            items4.append(i4)
+        v = items4
         out["TrainingPlanArns"] = v
     return out
 
 
-def check_OptimizationJobModelSource(
-    m: _m.OptimizationJobModelSource, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationJobModelSource(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3
     if v is not None:
@@ -1319,9 +1312,7 @@ def check_OptimizationJobModelSource(
     return out
 
 
-def check_OptimizationJobModelSourceS3(
-    m: _m.OptimizationJobModelSourceS3, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationJobModelSourceS3(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3_uri
     if v is not None:
@@ -1341,9 +1332,7 @@ def check_OptimizationJobModelSourceS3(
     return out
 
 
-def check_OptimizationModelAccessConfig(
-    m: _m.OptimizationModelAccessConfig, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationModelAccessConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.accept_eula
     if v is None:
@@ -1354,9 +1343,7 @@ def check_OptimizationModelAccessConfig(
     return out
 
 
-def check_OptimizationSageMakerModel(
-    m: _m.OptimizationSageMakerModel, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationSageMakerModel(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.model_name
     if v is not None:
@@ -1370,7 +1357,7 @@ def check_OptimizationSageMakerModel(
     return out
 
 
-def check_OptimizationConfig(m: _m.OptimizationConfig, secrets: list[str]) -> dict[str, Any]:
+def check_OptimizationConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     count = 0
     v = m.model_quantization_config
@@ -1406,9 +1393,7 @@ def check_OptimizationConfig(m: _m.OptimizationConfig, secrets: list[str]) -> di
     return out
 
 
-def check_ModelQuantizationConfig(
-    m: _m.ModelQuantizationConfig, secrets: list[str]
-) -> dict[str, Any]:
+def check_ModelQuantizationConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -1426,26 +1411,24 @@ def check_ModelQuantizationConfig(
         if len(v) > 25:
             raise Fallback
         v = v.to_dict()
-        for k, i in v.items():
-            if k.__class__ is not str or k == REDACTED:
+        for k1, i1 in v.items():
+            if k1.__class__ is not str or k1 == REDACTED:
                 raise Fallback
-            if len(k) > 256:
+            if len(k1) > 256:
                 raise Fallback
-            if not full_matcher("(?!\\s*$).+")(k):
+            if not full_matcher("(?!\\s*$).+")(k1):
                 raise Fallback
-            if i.__class__ is not str or i == REDACTED:
+            if i1.__class__ is not str or i1 == REDACTED:
                 raise Fallback
-            if len(i) > 256:
+            if len(i1) > 256:
                 raise Fallback
-            if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:
-                secrets.append(i)
+            if not k1.startswith(SHOWN_PREFIX) and len(i1) >= MIN_SCRUBBED:
+                secrets.append(i1)
         out["OverrideEnvironment"] = v
     return out
 
 
-def check_ModelCompilationConfig(
-    m: _m.ModelCompilationConfig, secrets: list[str]
-) -> dict[str, Any]:
+def check_ModelCompilationConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -1463,24 +1446,24 @@ def check_ModelCompilationConfig(
         if len(v) > 25:
             raise Fallback
         v = v.to_dict()
-        for k, i in v.items():
-            if k.__class__ is not str or k == REDACTED:
+        for k1, i1 in v.items():
+            if k1.__class__ is not str or k1 == REDACTED:
                 raise Fallback
-            if len(k) > 256:
+            if len(k1) > 256:
                 raise Fallback
-            if not full_matcher("(?!\\s*$).+")(k):
+            if not full_matcher("(?!\\s*$).+")(k1):
                 raise Fallback
-            if i.__class__ is not str or i == REDACTED:
+            if i1.__class__ is not str or i1 == REDACTED:
                 raise Fallback
-            if len(i) > 256:
+            if len(i1) > 256:
                 raise Fallback
-            if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:
-                secrets.append(i)
+            if not k1.startswith(SHOWN_PREFIX) and len(i1) >= MIN_SCRUBBED:
+                secrets.append(i1)
         out["OverrideEnvironment"] = v
     return out
 
 
-def check_ModelShardingConfig(m: _m.ModelShardingConfig, secrets: list[str]) -> dict[str, Any]:
+def check_ModelShardingConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.image
     if v is not None:
@@ -1498,26 +1481,24 @@ def check_ModelShardingConfig(m: _m.ModelShardingConfig, secrets: list[str]) -> 
         if len(v) > 25:
             raise Fallback
         v = v.to_dict()
-        for k, i in v.items():
-            if k.__class__ is not str or k == REDACTED:
+        for k1, i1 in v.items():
+            if k1.__class__ is not str or k1 == REDACTED:
                 raise Fallback
-            if len(k) > 256:
+            if len(k1) > 256:
                 raise Fallback
-            if not full_matcher("(?!\\s*$).+")(k):
+            if not full_matcher("(?!\\s*$).+")(k1):
                 raise Fallback
-            if i.__class__ is not str or i == REDACTED:
+            if i1.__class__ is not str or i1 == REDACTED:
                 raise Fallback
-            if len(i) > 256:
+            if len(i1) > 256:
                 raise Fallback
-            if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:
-                secrets.append(i)
+            if not k1.startswith(SHOWN_PREFIX) and len(i1) >= MIN_SCRUBBED:
+                secrets.append(i1)
         out["OverrideEnvironment"] = v
     return out
 
 
-def check_ModelSpeculativeDecodingConfig(
-    m: _m.ModelSpeculativeDecodingConfig, secrets: list[str]
-) -> dict[str, Any]:
+def check_ModelSpeculativeDecodingConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.technique
     if v is None:
@@ -1536,9 +1517,7 @@ def check_ModelSpeculativeDecodingConfig(
     return out
 
 
-def check_ModelSpeculativeDecodingTrainingDataSource(
-    m: _m.ModelSpeculativeDecodingTrainingDataSource, secrets: list[str]
-) -> dict[str, Any]:
+def check_ModelSpeculativeDecodingTrainingDataSource(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3_uri
     if v is None:
@@ -1561,9 +1540,7 @@ def check_ModelSpeculativeDecodingTrainingDataSource(
     return out
 
 
-def check_OptimizationJobOutputConfig(
-    m: _m.OptimizationJobOutputConfig, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationJobOutputConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.kms_key_id
     if v is not None:
@@ -1593,7 +1570,7 @@ def check_OptimizationJobOutputConfig(
     return out
 
 
-def check_StoppingCondition(m: _m.StoppingCondition, secrets: list[str]) -> dict[str, Any]:
+def check_StoppingCondition(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.max_runtime_in_seconds
     if v is not None:
@@ -1613,7 +1590,7 @@ def check_StoppingCondition(m: _m.StoppingCondition, secrets: list[str]) -> dict
     return out
 
 
-def check_Tag(m: _m.Tag, secrets: list[str]) -> dict[str, Any]:
+def check_Tag(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.key
     if v is None:
@@ -1638,7 +1615,7 @@ def check_Tag(m: _m.Tag, secrets: list[str]) -> dict[str, Any]:
     return out
 
 
-def check_OptimizationVpcConfig(m: _m.OptimizationVpcConfig, secrets: list[str]) -> dict[str, Any]:
+def check_OptimizationVpcConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.security_group_ids
     if v is None:
@@ -1647,16 +1624,16 @@ def check_OptimizationVpcConfig(m: _m.OptimizationVpcConfig, secrets: list[str])
         raise Fallback
     if not 1 <= len(v) <= 5:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not str or i == REDACTED:
+    items1: list[Any] = []
+    for i1 in v:
+        if i1.__class__ is not str or i1 == REDACTED:
             raise Fallback
-        if len(i) > 32:
+        if len(i1) > 32:
             raise Fallback
-        if not full_matcher("[-0-9a-zA-Z]+")(i):
+        if not full_matcher("[-0-9a-zA-Z]+")(i1):
             raise Fallback
-        items.append(i)
-    v = items
+        items1.append(i1)
+    v = items1
     out["SecurityGroupIds"] = v
     v = m.subnets
     if v is None:
@@ -1665,23 +1642,21 @@ def check_OptimizationVpcConfig(m: _m.OptimizationVpcConfig, secrets: list[str])
         raise Fallback
     if not 1 <= len(v) <= 16:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not str or i == REDACTED:
+    items2: list[Any] = []
+    for i2 in v:
+        if i2.__class__ is not str or i2 == REDACTED:
             raise Fallback
-        if len(i) > 32:
+        if len(i2) > 32:
             raise Fallback
-        if not full_matcher("[-0-9a-zA-Z]+")(i):
+        if not full_matcher("[-0-9a-zA-Z]+")(i2):
             raise Fallback
-        items.append(i)
-    v = items
+        items2.append(i2)
+    v = items2
     out["Subnets"] = v
     return out
 
 
-def check_CreateOptimizationJobResponse(
-    m: _m.CreateOptimizationJobResponse, secrets: list[str]
-) -> dict[str, Any]:
+def check_CreateOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
     if v is None:
@@ -1696,9 +1671,7 @@ def check_CreateOptimizationJobResponse(
     return out
 
 
-def check_DescribeOptimizationJobRequest(
-    m: _m.DescribeOptimizationJobRequest, secrets: list[str]
-) -> dict[str, Any]:
+def check_DescribeOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     if v is None:
@@ -1713,9 +1686,7 @@ def check_DescribeOptimizationJobRequest(
     return out
 
 
-def check_DescribeOptimizationJobResponse(
-    m: _m.DescribeOptimizationJobResponse, secrets: list[str]
-) -> dict[str, Any]:
+def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
     if v is None:
@@ -1788,19 +1759,19 @@ def check_DescribeOptimizationJobResponse(
         if len(v) > 25:
             raise Fallback
         v = v.to_dict()
-        for k, i in v.items():
-            if k.__class__ is not str or k == REDACTED:
+        for k1, i1 in v.items():
+            if k1.__class__ is not str or k1 == REDACTED:
                 raise Fallback
-            if len(k) > 256:
+            if len(k1) > 256:
                 raise Fallback
-            if not full_matcher("(?!\\s*$).+")(k):
+            if not full_matcher("(?!\\s*$).+")(k1):
                 raise Fallback
-            if i.__class__ is not str or i == REDACTED:
+            if i1.__class__ is not str or i1 == REDACTED:
                 raise Fallback
-            if len(i) > 256:
+            if len(i1) > 256:
                 raise Fallback
-            if not k.startswith(SHOWN_PREFIX) and len(i) >= MIN_SCRUBBED:
-                secrets.append(i)
+            if not k1.startswith(SHOWN_PREFIX) and len(i1) >= MIN_SCRUBBED:
+                secrets.append(i1)
         out["OptimizationEnvironment"] = v
     v = m.deployment_instance_type
     if v is None:
@@ -1822,13 +1793,13 @@ def check_DescribeOptimizationJobResponse(
         raise Fallback
     if len(v) > 10:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not _m.OptimizationConfig:
+    items2: list[Any] = []
+    for i2 in v:
+        if i2.__class__ is not _m.OptimizationConfig:
             raise Fallback
-        i = check_OptimizationConfig(i, secrets)
-        items.append(i)
-    v = items
+        i2 = check_OptimizationConfig(i2, secrets)
+        items2.append(i2)
+    v = items2
     out["OptimizationConfigs"] = v
     v = m.output_config
     if v is None:
@@ -1872,23 +1843,23 @@ def check_DescribeOptimizationJobResponse(
             raise Fallback
         if len(v) > 1:
             raise Fallback
-        items: list[Any] = []
-        for i in v:
-            if i.__class__ is not str or i == REDACTED:
+        items3: list[Any] = []
+        for i3 in v:
+            if i3.__class__ is not str or i3 == REDACTED:
                 raise Fallback
-            if not 50 <= len(i) <= 2048:
+            if not 50 <= len(i3) <= 2048:
                 raise Fallback
             if not full_matcher(
                 "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*"
-            )(i):
+            )(i3):
                 raise Fallback
-            items.append(i)
-        v = items
+            items3.append(i3)
+        v = items3
         out["TrainingPlanArns"] = v
     return out
 
 
-def check_OptimizationOutput(m: _m.OptimizationOutput, secrets: list[str]) -> dict[str, Any]:
+def check_OptimizationOutput(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.recommended_inference_image
     if v is not None:
@@ -1902,9 +1873,7 @@ def check_OptimizationOutput(m: _m.OptimizationOutput, secrets: list[str]) -> di
     return out
 
 
-def check_ListOptimizationJobsRequest(
-    m: _m.ListOptimizationJobsRequest, secrets: list[str]
-) -> dict[str, Any]:
+def check_ListOptimizationJobsRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.next_token
     if v is not None:
@@ -1982,22 +1951,20 @@ def check_ListOptimizationJobsRequest(
     return out
 
 
-def check_ListOptimizationJobsResponse(
-    m: _m.ListOptimizationJobsResponse, secrets: list[str]
-) -> dict[str, Any]:
+def check_ListOptimizationJobsResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_summaries
     if v is None:
         raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not _m.OptimizationJobSummary:
+    items1: list[Any] = []
+    for i1 in v:
+        if i1.__class__ is not _m.OptimizationJobSummary:
             raise Fallback
-        i = check_OptimizationJobSummary(i, secrets)
-        items.append(i)
-    v = items
+        i1 = check_OptimizationJobSummary(i1, secrets)
+        items1.append(i1)
+    v = items1
     out["OptimizationJobSummaries"] = v
     v = m.next_token
     if v is not None:
@@ -2011,9 +1978,7 @@ def check_ListOptimizationJobsResponse(
     return out
 
 
-def check_OptimizationJobSummary(
-    m: _m.OptimizationJobSummary, secrets: list[str]
-) -> dict[str, Any]:
+def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     if v is None:
@@ -2082,19 +2047,17 @@ def check_OptimizationJobSummary(
         raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
-    items: list[Any] = []
-    for i in v:
-        if i.__class__ is not str or i == REDACTED:
+    items1: list[Any] = []
+    for i1 in v:
+        if i1.__class__ is not str or i1 == REDACTED:
             raise Fallback
-        items.append(i)
-    v = items
+        items1.append(i1)
+    v = items1
     out["OptimizationTypes"] = v
     return out
 
 
-def check_StopOptimizationJobRequest(
-    m: _m.StopOptimizationJobRequest, secrets: list[str]
-) -> dict[str, Any]:
+def check_StopOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     if v is None:
@@ -2109,9 +2072,7 @@ def check_StopOptimizationJobRequest(
     return out
 
 
-def check_DeleteOptimizationJobRequest(
-    m: _m.DeleteOptimizationJobRequest, secrets: list[str]
-) -> dict[str, Any]:
+def check_DeleteOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
     if v is None:
