@@ -108,6 +108,7 @@ def test_met_against_a_ratio_or_an_absolute_limit(bench: ModuleType) -> None:
 def test_durations_in_the_unit_that_suits_them(bench: ModuleType) -> None:
     assert bench.duration(1.5) == "1.50 s"
     assert bench.duration(0.0123) == "12.3 ms"
+    assert bench.duration(0.001234) == "1.23 ms"
     assert bench.duration(0.0004567) == "456.7 µs"
 
 
@@ -134,7 +135,7 @@ def test_markdown_has_the_header_the_rows_and_the_ratios(bench: ModuleType) -> N
     assert "- date: 2026-11-30 10:54 UTC\n" in text
     assert "- CPU: Some CPU, 2 cores\n" in text
     assert "| figure | raw boto3 (or aws CLI) | optjob-sdk | ratio | target | met |" in text
-    assert "| describe, per call (warm) | 1.0 ms | 2.0 ms | 2.00x | <= 1.05x | **no** |" in text
+    assert "| describe, per call (warm) | 1.00 ms | 2.00 ms | 2.00x | <= 1.05x | **no** |" in text
     assert "| cli row | aws CLI not installed | 500.0 ms | - | <= 0.75x | - |" in text
     assert "| list row | 400.0 ms (100 calls) | 300.0 ms | 0.75x | <= 1.05x | yes |" in text
     assert "**cli row**: the cli" in text
