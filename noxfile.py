@@ -18,6 +18,11 @@
 - ``docs``: the documentation site, built strictly (MkDocs), and every example of its
   pages and the README run as a test (Sybil);
 - ``package``: the built wheel, installed as users get it.
+
+Run by hand only (not in ``nox.options.sessions``):
+
+- ``bench``: benchmarks/bench.py, every figure of the SDK against raw boto3 (and ``optjob``
+  against the AWS CLI), written to benchmarks/RESULTS.md; minutes, on a quiet machine.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 TYPECHECK_DEPS = nox.project.dependency_groups(PYPROJECT, "typecheck")
 NOTEBOOK_DEPS = nox.project.dependency_groups(PYPROJECT, "notebook")
 DOCS_DEPS = nox.project.dependency_groups(PYPROJECT, "docs")
+BENCH_DEPS = nox.project.dependency_groups(PYPROJECT, "bench")
 # tests/notebook needs ipykernel, which only the notebook session installs; tests/docs runs
 # the documentation's examples, which do not depend on the Python version: once, in `docs`;
 # tests/dataframe needs pandas (its conftest skips it without), once, in `pandas`.
@@ -227,3 +233,20 @@ def package(session: nox.Session) -> None:
         if "optjob_service" not in str(output):
             session.error("the pytest plugin's optjob_service fixture is not registered")
         session.chdir(root)
+
+
+@nox.session(python=PYTHONS[-1])
+def bench(session: nox.Session) -> None:
+    """The benchmarks (benchmarks/bench.py): each figure, optjob-sdk against raw boto3 in the
+    same run, written to benchmarks/RESULTS.md with the machine and the date. Not among the
+    default sessions: it takes minutes and writes a file. Arguments after ``--`` go to the
+    script (``nox -s bench -- --only describe,list``)."""
+    # Installed, not editable, as users get it: an editable install's .pth puts src/ on
+    # every fresh process's sys.path, one more place where each import looks, which the
+    # cold figures would measure.
+    session.install(".", *BENCH_DEPS)
+    # Same version as a reused environment may hold already: replace it for certain.
+    session.install("--force-reinstall", "--no-deps", ".")
+    session.run(
+        "python", "benchmarks/bench.py", "--write", "benchmarks/RESULTS.md", *session.posargs
+    )

@@ -13,96 +13,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
-from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
-from botocore.config import Config  # type: ignore[import-untyped]
+from _endpoint import NAME, FakeEndpoint, make_client
 
 from optjob_sdk import OptimizationJobClient
-
-NAME = "llama3-8b-awq-2026-11-24"
-DESCRIBE = {
-    "OptimizationJobArn": f"arn:aws:sagemaker:us-west-2:111122223333:optimization-job/{NAME}",
-    "OptimizationJobStatus": "COMPLETED",
-    "OptimizationStartTime": 1795996920.123,
-    "OptimizationEndTime": 1795998612.456,
-    "CreationTime": 1795996800.0,
-    "LastModifiedTime": 1795998612.456,
-    "OptimizationJobName": NAME,
-    "ModelSource": {"S3": {"S3Uri": "s3://example-models/meta-llama-3-8b-instruct/"}},
-    "OptimizationEnvironment": {"HF_TOKEN": "hf_exampleSecretValue0123456789"},
-    "DeploymentInstanceType": "ml.g5.12xlarge",
-    "OptimizationConfigs": [
-        {"ModelQuantizationConfig": {"OverrideEnvironment": {"OPTION_QUANTIZE": "awq"}}}
-    ],
-    "OutputConfig": {"S3OutputLocation": "s3://example-models/optimized/llama3-8b-awq/"},
-    "RoleArn": "arn:aws:iam::111122223333:role/service-role/SageMakerOptimizationRole",
-    "StoppingCondition": {"MaxRuntimeInSeconds": 7200},
-}
-
-
-class _Raw:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
-
-
-class FakeEndpoint:
-    """Answers DescribeOptimizationJob and ListOptimizationJobs (over ``jobs`` jobs)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.calls: dict[str, int] = {}
-        self._describe = json.dumps(DESCRIBE).encode()
-
-    def __call__(self, request: Any, **_: Any) -> AWSResponse:
-        operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
-        self.calls[operation] = self.calls.get(operation, 0) + 1
-        if operation == "DescribeOptimizationJob":
-            data = self._describe
-        else:
-            body = json.loads(request.body)
-            offset = int(body.get("NextToken", "0"))
-            end = min(offset + body.get("MaxResults", 50), self.jobs)
-            page: dict[str, Any] = {
-                "OptimizationJobSummaries": [
-                    {
-                        "OptimizationJobName": f"job-{i}",
-                        "OptimizationJobArn": (
-                            f"arn:aws:sagemaker:us-west-2:111122223333:optimization-job/job-{i}"
-                        ),
-                        "CreationTime": 1795996800 + i,
-                        "OptimizationJobStatus": "COMPLETED",
-                        "DeploymentInstanceType": "ml.g5.12xlarge",
-                        "OptimizationTypes": ["Quantization"],
-                    }
-                    for i in range(offset, end)
-                ]
-            }
-            if end < self.jobs:
-                page["NextToken"] = str(end)
-            data = json.dumps(page).encode()
-        headers = {"x-amzn-RequestId": "bench", "Content-Type": "application/x-amz-json-1.1"}
-        return AWSResponse(request.url, 200, headers, _Raw(data))
-
-
-def make_client(endpoint: FakeEndpoint) -> Any:
-    client = boto3.client(
-        "sagemaker",
-        region_name="us-west-2",
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-    client.meta.events.register("before-send.sagemaker", endpoint)
-    return client
 
 
 def timed(fn: Callable[[], Any], rounds: int) -> float:

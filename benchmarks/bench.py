@@ -1,0 +1,826 @@
+"""optjob-sdk against raw boto3 (and ``optjob`` against the AWS CLI), every figure in one run.
+
+    python benchmarks/bench.py                      # every figure, printed as a table
+    python benchmarks/bench.py --write benchmarks/RESULTS.md
+    python benchmarks/bench.py --only describe,list --rounds 5
+    python benchmarks/bench.py --quick              # a tiny run (seconds): does it work?
+    python benchmarks/bench.py --profile create     # where the SDK side's time goes
+
+``nox -s bench`` runs it on an installed (not editable) package and writes RESULTS.md.
+
+Figures (FIGURES below, in order): ``cold`` (a fresh process: import, build the client,
+first describe), ``describe`` and ``create`` (per call, warm), ``list`` (10,000 jobs),
+``cli`` (``optjob describe`` against ``aws sagemaker describe-optimization-job``, whole
+process), ``import`` (``import optjob_sdk`` alone). Each is a median of several rounds, the
+two sides interleaved (raw, sdk, sdk, raw, ...) so that the machine's noise hits both alike;
+the ratio is sdk/raw. Only ratios measured in the same run mean anything: the machines are
+shared and noisy.
+
+No AWS account is needed: the in-process figures are answered by
+``_endpoint.FakeEndpoint`` (a botocore ``before-send`` handler: botocore's real serializer
+and parser, no network), the CLI figure by the SDK's emulator served over loopback HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import datetime
+import importlib.metadata
+import math
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from _endpoint import ARN_PREFIX, NAME, FakeEndpoint, make_client
+
+from optjob_sdk import (
+    CreateOptimizationJobRequest,
+    InstanceType,
+    OptimizationConfigsBuilder,
+    OptimizationJobClient,
+    OptimizationJobModelSource,
+    OptimizationJobModelSourceS3,
+    OptimizationJobOutputConfig,
+    OptimizationModelAccessConfig,
+    StoppingCondition,
+    Tag,
+)
+
+HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+# -- settings ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """How much to measure. ``rounds``: samples per side of every figure (fresh processes
+    for cold/cli/import, timed repetitions for describe/create/list), each figure's own
+    default when None; ``calls``: calls per timed repetition of describe and create."""
+
+    rounds: int | None = None
+    calls: int = 100
+    jobs: int = 10_000
+
+    def rounds_for(self, figure: str) -> int:
+        return self.rounds if self.rounds is not None else DEFAULT_ROUNDS[figure]
+
+
+DEFAULT_ROUNDS = {"cold": 21, "describe": 21, "create": 21, "list": 9, "cli": 15, "import": 21}
+QUICK = Settings(rounds=2, calls=20, jobs=250)
+
+
+# -- results and their arithmetic -------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Figure:
+    """One row of the results: the two sides' medians (seconds) and what is targeted.
+
+    ``limit`` is the highest acceptable sdk/raw ratio, or with ``absolute`` the highest
+    acceptable SDK time in seconds; ``raw`` is None when the raw side could not run
+    (``note`` says why). ``ok`` is False when a side broke a rule of the figure (the list's
+    call count, say), whatever the times."""
+
+    key: str
+    label: str
+    raw: float | None
+    sdk: float
+    target: str
+    limit: float | None
+    how: str
+    absolute: bool = False
+    raw_note: str = ""
+    sdk_note: str = ""
+    ok: bool = True
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.sdk, self.raw)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met (None: no target, or nothing to compare with)."""
+        if self.limit is None:
+            return None
+        if self.absolute:
+            return self.ok and self.sdk < self.limit
+        value = self.ratio
+        return None if value is None else self.ok and value <= self.limit
+
+
+def median(samples: Sequence[float]) -> float:
+    """The median of the samples (the middle one, or the mean of the two middle ones)."""
+    if not samples:
+        raise ValueError("no samples")
+    return statistics.median(samples)
+
+
+def ratio(sdk: float, raw: float | None) -> float | None:
+    """sdk/raw: below 1 the SDK is faster. None when there is no raw figure."""
+    if raw is None or raw <= 0:
+        return None
+    return sdk / raw
+
+
+def interleaved(sides: Mapping[str, Callable[[], T]], rounds: int) -> dict[str, list[T]]:
+    """``rounds`` samples of each side, taken in turns; which side goes first alternates,
+    so that neither always gets the warmer (or the colder) machine."""
+    order = list(sides)
+    samples: dict[str, list[T]] = {name: [] for name in order}
+    for round_ in range(rounds):
+        for name in order if round_ % 2 == 0 else reversed(order):
+            samples[name].append(sides[name]())
+    return samples
+
+
+def per_call(fn: Callable[[], object], calls: int) -> Callable[[], float]:
+    """A sampler: the mean time of one ``fn()`` over ``calls`` calls, in seconds."""
+
+    def sample() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        return (time.perf_counter() - start) / calls
+
+    return sample
+
+
+# -- the in-process figures --------------------------------------------------------------
+
+
+def describe_figure(settings: Settings) -> Figure:
+    """describe, per call, warm: the SDK's ``describe`` against boto3's
+    ``describe_optimization_job``, on one client and one endpoint."""
+    endpoint = FakeEndpoint()
+    raw_client = make_client(endpoint)
+    client = OptimizationJobClient(raw_client)
+    sides = {
+        "raw": per_call(lambda: raw_client.describe_optimization_job(OptimizationJobName=NAME), 1),
+        "sdk": per_call(lambda: client.describe(NAME), 1),
+    }
+    interleaved(sides, 25)  # warm botocore's caches and the SDK's structure hooks
+    rounds, calls = settings.rounds_for("describe"), settings.calls
+    sides = {
+        "raw": per_call(
+            lambda: raw_client.describe_optimization_job(OptimizationJobName=NAME), calls
+        ),
+        "sdk": per_call(lambda: client.describe(NAME), calls),
+    }
+    samples = interleaved(sides, rounds)
+    return Figure(
+        key="describe",
+        label="describe, per call (warm)",
+        raw=median(samples["raw"]),
+        sdk=median(samples["sdk"]),
+        target="<= 1.05x",
+        limit=1.05,
+        how=(
+            f"One boto3 client and one in-process endpoint. Raw: "
+            f"`describe_optimization_job(OptimizationJobName=...)`, the parsed dict. SDK: "
+            f"`OptimizationJobClient(that client).describe(name)`, a typed model. Both warmed "
+            f"up first (25 calls each); then {rounds} interleaved repetitions of {calls} "
+            f"calls a side; the figure is the median repetition's time per call."
+        ),
+    )
+
+
+def sdk_request(number: int) -> CreateOptimizationJobRequest:
+    """A realistic request as a user writes it (docs/quickstart.md, the shared examples):
+    the models, the builder for the techniques, a secret in the environment, tags."""
+    name = f"llama3-8b-awq-{number}"
+    return CreateOptimizationJobRequest(
+        optimization_job_name=name,
+        role_arn="arn:aws:iam::111122223333:role/service-role/SageMakerOptimizationRole",
+        model_source=OptimizationJobModelSource(
+            s3=OptimizationJobModelSourceS3(
+                s3_uri="s3://example-models/meta-llama-3-8b-instruct/",
+                model_access_config=OptimizationModelAccessConfig(accept_eula=True),
+            )
+        ),
+        deployment_instance_type=InstanceType.ML_G5_12XLARGE,
+        optimization_environment={"HF_TOKEN": "hf_exampleSecretValue0123456789"},
+        optimization_configs=OptimizationConfigsBuilder().quantization(method="awq").build(),
+        output_config=OptimizationJobOutputConfig(
+            s3_output_location=f"s3://example-models/optimized/{name}/"
+        ),
+        stopping_condition=StoppingCondition(max_runtime_in_seconds=7200),
+        tags=(Tag(key="team", value="inference"), Tag(key="model", value="llama3-8b")),
+    )
+
+
+def raw_request(number: int) -> dict[str, Any]:
+    """The same request as boto3's keyword arguments, the cheapest way: a dict literal."""
+    name = f"llama3-8b-awq-{number}"
+    return {
+        "OptimizationJobName": name,
+        "RoleArn": "arn:aws:iam::111122223333:role/service-role/SageMakerOptimizationRole",
+        "ModelSource": {
+            "S3": {
+                "S3Uri": "s3://example-models/meta-llama-3-8b-instruct/",
+                "ModelAccessConfig": {"AcceptEula": True},
+            }
+        },
+        "DeploymentInstanceType": "ml.g5.12xlarge",
+        "OptimizationEnvironment": {"HF_TOKEN": "hf_exampleSecretValue0123456789"},
+        "OptimizationConfigs": [
+            {"ModelQuantizationConfig": {"OverrideEnvironment": {"OPTION_QUANTIZE": "awq"}}}
+        ],
+        "OutputConfig": {"S3OutputLocation": f"s3://example-models/optimized/{name}/"},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 7200},
+        "Tags": [{"Key": "team", "Value": "inference"}, {"Key": "model", "Value": "llama3-8b"}],
+    }
+
+
+def create_figure(settings: Settings) -> Figure:
+    """create, per call, building and validating the request included."""
+    endpoint = FakeEndpoint()
+    raw_client = make_client(endpoint)
+    client = OptimizationJobClient(raw_client)
+    counter = iter(range(sys.maxsize))
+
+    def raw_create() -> object:
+        return raw_client.create_optimization_job(**raw_request(next(counter)))
+
+    def sdk_create() -> object:
+        response = client.create(sdk_request(next(counter)))
+        assert response.optimization_job_arn.startswith(ARN_PREFIX)
+        return response
+
+    interleaved({"raw": per_call(raw_create, 1), "sdk": per_call(sdk_create, 1)}, 25)
+    rounds, calls = settings.rounds_for("create"), settings.calls
+    # Each side's calls, counted apart: create must make one call, no more (no describe).
+    counts = {}
+    for name, fn in (("raw", raw_create), ("sdk", sdk_create)):
+        endpoint.calls.clear()
+        fn()
+        counts[name] = dict(endpoint.calls)
+    samples = interleaved(
+        {"raw": per_call(raw_create, calls), "sdk": per_call(sdk_create, calls)}, rounds
+    )
+    one = {"CreateOptimizationJob": 1}
+    return Figure(
+        key="create",
+        label="create, building and validating the request included",
+        raw=median(samples["raw"]),
+        sdk=median(samples["sdk"]),
+        target="<= 1.15x",
+        limit=1.15,
+        raw_note="" if counts["raw"] == one else _ops(counts["raw"]),
+        sdk_note="" if counts["sdk"] == one else _ops(counts["sdk"]),
+        ok=counts["raw"] == one and counts["sdk"] == one,
+        how=(
+            f"Each call builds a new request (a new job name each time) and sends it. Raw: "
+            f"a dict literal, `create_optimization_job(**request)`. SDK: "
+            f"`CreateOptimizationJobRequest(...)` from the models, its `OptimizationConfigs` "
+            f"from `OptimizationConfigsBuilder().quantization(method='awq').build()`, with an "
+            f"`HF_TOKEN` environment, two tags, an output config and a stopping condition "
+            f"(docs/quickstart.md's request), then `client.create(request)`, which validates "
+            f"it. One CreateOptimizationJob call per create on each side, and nothing else "
+            f"(counted: raw {_ops(counts['raw'])}, SDK {_ops(counts['sdk'])}). Warmed up, "
+            f"then {rounds} interleaved repetitions of {calls} calls a side; median time per "
+            f"call."
+        ),
+    )
+
+
+def _ops(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} {operation}" for operation, n in counts.items()) or "no call"
+
+
+def list_figure(settings: Settings) -> Figure:
+    """Listing ``settings.jobs`` jobs: the SDK's pager against boto3's cheapest loop."""
+    jobs = settings.jobs
+    endpoint = FakeEndpoint(jobs)
+    raw_client = make_client(endpoint)
+    client = OptimizationJobClient(raw_client)
+
+    def raw_list() -> int:
+        count, params = 0, {"MaxResults": 100}
+        while True:
+            page = raw_client.list_optimization_jobs(**params)
+            count += len(page["OptimizationJobSummaries"])
+            if "NextToken" not in page:
+                return count
+            params = {"MaxResults": 100, "NextToken": page["NextToken"]}
+
+    def sdk_list() -> int:
+        return sum(1 for _ in client.list())
+
+    calls: dict[str, list[int]] = {"raw": [], "sdk": []}
+
+    def sampler(name: str, fn: Callable[[], int]) -> Callable[[], float]:
+        def sample() -> float:
+            endpoint.calls.clear()
+            start = time.perf_counter()
+            count = fn()
+            elapsed = time.perf_counter() - start
+            if count != jobs:
+                raise AssertionError(f"{name} listed {count} jobs, not {jobs}")
+            calls[name].append(endpoint.calls.get("ListOptimizationJobs", 0))
+            return elapsed
+
+        return sample
+
+    rounds = settings.rounds_for("list")
+    sides = {"raw": sampler("raw", raw_list), "sdk": sampler("sdk", sdk_list)}
+    interleaved(sides, 1)  # warm-up
+    samples = interleaved(sides, rounds)
+    ideal = math.ceil(jobs / 100)
+    raw_calls, sdk_calls = set(calls["raw"]), set(calls["sdk"])
+    return Figure(
+        key="list",
+        label=f"listing {jobs:,} jobs",
+        raw=median(samples["raw"]),
+        sdk=median(samples["sdk"]),
+        target=f"<= 1.05x, {ideal} calls",
+        limit=1.05,
+        raw_note=_calls_note(raw_calls),
+        sdk_note=_calls_note(sdk_calls),
+        ok=raw_calls == {ideal} and sdk_calls == {ideal},
+        how=(
+            f"{jobs:,} jobs on the in-process endpoint, 100 a page at most. Raw: a loop of "
+            f"`list_optimization_jobs(MaxResults=100[, NextToken=...])` until no `NextToken`, "
+            f"counting the summaries (the least work boto3 code can do). SDK: "
+            f"`sum(1 for _ in client.list())`, each summary a typed model. The "
+            f"ListOptimizationJobs calls of every round are counted (ideal: {ideal}). One "
+            f"warm-up round, then {rounds} interleaved rounds; median time of a whole listing."
+        ),
+    )
+
+
+def _calls_note(counts: set[int]) -> str:
+    return f"{'/'.join(map(str, sorted(counts)))} calls"
+
+
+# -- the fresh-process figures -----------------------------------------------------------
+
+
+def fake_aws_environment() -> dict[str, str]:
+    """The environment of every process measured: this one's, without any AWS setting,
+    plus placeholder credentials and a region, and no configuration file or instance
+    metadata to look up (both sides pay the same lookups)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BOTO_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-west-2",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def run_process(
+    argv: Sequence[str], env: Mapping[str, str], *, keep_output: bool = True
+) -> tuple[float, str]:
+    """Runs a process to its end; its wall time (spawn to exit) and its stdout (with
+    ``keep_output=False`` stdout goes to /dev/null: nothing to read). A failure (non-zero
+    exit status) is an error: a figure of a broken run would mean nothing."""
+    stdout = subprocess.PIPE if keep_output else subprocess.DEVNULL
+    start = time.perf_counter()
+    done = subprocess.run(
+        list(argv), env=dict(env), stdout=stdout, stderr=subprocess.PIPE, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{argv[:3]} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+# What each side of the cold figure runs: import, client, first describe. The endpoint
+# is registered after the client is built (its module imports only json and botocore's
+# awsrequest, loaded already), and found by appending this directory to sys.path *after*
+# the imports measured, so that it lengthens no lookup of theirs.
+_COLD_PREFIX = "import time; _t0 = time.perf_counter()\n"
+_COLD_SUFFIX = (
+    "import sys; sys.path.append({here!r})\n"
+    "from _endpoint import FakeEndpoint\n"
+    "{events}.register('before-send.sagemaker', FakeEndpoint())\n"
+    "{describe}\n"
+    "print(time.perf_counter() - _t0)\n"
+)
+COLD_SCRIPTS = {
+    "raw": _COLD_PREFIX
+    + "import boto3\nc = boto3.client('sagemaker')\n"
+    + _COLD_SUFFIX.format(
+        here=str(HERE),
+        events="c.meta.events",
+        describe=f"c.describe_optimization_job(OptimizationJobName={NAME!r})",
+    ),
+    "sdk": _COLD_PREFIX
+    + "from optjob_sdk import OptimizationJobClient\nclient = OptimizationJobClient()\n"
+    + _COLD_SUFFIX.format(
+        here=str(HERE),
+        events="client.sagemaker_client.meta.events",
+        describe=f"client.describe({NAME!r})",
+    ),
+}
+
+
+def cold_figures(settings: Settings) -> list[Figure]:
+    """A fresh process: import, build the client, first describe; whole-process wall time,
+    and the script's own perf_counter from its first line to its last (a second row)."""
+    env = fake_aws_environment()
+    rounds = settings.rounds_for("cold")
+
+    def side(name: str) -> Callable[[], tuple[float, float]]:
+        def sample() -> tuple[float, float]:
+            wall, out = run_process([sys.executable, "-c", COLD_SCRIPTS[name]], env)
+            return wall, float(out)
+
+        return sample
+
+    samples = interleaved({"raw": side("raw"), "sdk": side("sdk")}, rounds)
+    wall = {name: median([s[0] for s in values]) for name, values in samples.items()}
+    inner = {name: median([s[1] for s in values]) for name, values in samples.items()}
+    how = (
+        f"`{Path(sys.executable).name} -c SCRIPT`, spawn to exit, in {rounds} interleaved "
+        f"rounds a side; median. Raw: `import boto3; c = boto3.client('sagemaker')`, then "
+        f"`c.describe_optimization_job(...)`. SDK: `from optjob_sdk import "
+        f"OptimizationJobClient; client = OptimizationJobClient()` (it builds its own boto3 "
+        f"client, as a Lambda function or a CLI would), then `client.describe(...)`. Both "
+        f"answered by the in-process endpoint, registered on the boto3 client after it is "
+        f"built; both with placeholder credentials and region in the environment, "
+        f"`AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` at /dev/null, no instance "
+        f"metadata. The second row is the script's own time (perf_counter from its first "
+        f"line to its last): the same work without the interpreter's start and exit."
+    )
+    return [
+        Figure(
+            key="cold",
+            label="a fresh process: import, client, first describe",
+            raw=wall["raw"],
+            sdk=wall["sdk"],
+            target="<= 1.05x",
+            limit=1.05,
+            how=how,
+        ),
+        Figure(
+            key="cold",
+            label="(the same, inside the script: import to describe)",
+            raw=inner["raw"],
+            sdk=inner["sdk"],
+            target="(for information)",
+            limit=None,
+            how="",
+        ),
+    ]
+
+
+def cli_figure(settings: Settings) -> Figure:
+    """``optjob describe NAME`` against ``aws sagemaker describe-optimization-job``, whole
+    process, both at one emulator served over loopback HTTP by this process."""
+    from optjob_sdk.testing import FakeOptimizationService
+
+    bin_dir = Path(sys.executable).parent
+    optjob, aws = bin_dir / "optjob", bin_dir / "aws"
+    rounds = settings.rounds_for("cli")
+    env = fake_aws_environment()
+    service = FakeOptimizationService()
+    OptimizationJobClient(service.client()).create(sdk_request(0))
+    name = sdk_request(0).optimization_job_name
+    how = (
+        f"Whole process (spawn to exit), {rounds} interleaved rounds a side; median. SDK: "
+        f"`optjob --endpoint-url URL describe {name}` (its default output: a table). Raw: "
+        f"`aws sagemaker describe-optimization-job --optimization-job-name {name} "
+        f"--endpoint-url URL` (its default output: JSON). Both found next to this Python "
+        f"(`{bin_dir}`), with the cold figure's environment, stdout to /dev/null, exit status "
+        f"0 checked, at one emulator (`FakeOptimizationService().serve()`) on 127.0.0.1 "
+        f"served by the benchmark's own process."
+    )
+    with service.serve() as url:
+        optjob_argv = [str(optjob), "--endpoint-url", url, "describe", name]
+        aws_argv = [str(aws), "sagemaker", "describe-optimization-job"]
+        aws_argv += ["--optimization-job-name", name, "--endpoint-url", url]
+        sides: dict[str, Callable[[], float]] = {}
+        if aws.exists():
+            sides["raw"] = lambda: run_process(aws_argv, env, keep_output=False)[0]
+        sides["sdk"] = lambda: run_process(optjob_argv, env, keep_output=False)[0]
+        samples = interleaved(sides, rounds)
+    return Figure(
+        key="cli",
+        label="`optjob describe` vs `aws sagemaker describe-optimization-job`",
+        raw=median(samples["raw"]) if "raw" in samples else None,
+        sdk=median(samples["sdk"]),
+        target="<= 0.75x",
+        limit=0.75,
+        raw_note="" if aws.exists() else "aws CLI not installed",
+        how=how,
+    )
+
+
+def import_figure(settings: Settings) -> Figure:
+    """``import optjob_sdk`` alone, in fresh processes (``import boto3`` beside it)."""
+    env = fake_aws_environment()
+    rounds = settings.rounds_for("import")
+
+    def side(module: str) -> Callable[[], float]:
+        script = f"import time; t = time.perf_counter(); import {module}; "
+        script += "print(time.perf_counter() - t)"
+        return lambda: float(run_process([sys.executable, "-c", script], env)[1])
+
+    samples = interleaved({"raw": side("boto3"), "sdk": side("optjob_sdk")}, rounds)
+    return Figure(
+        key="import",
+        label="`import optjob_sdk` alone",
+        raw=median(samples["raw"]),
+        sdk=median(samples["sdk"]),
+        target="< 5 ms (absolute)",
+        limit=0.005,
+        absolute=True,
+        how=(
+            f"perf_counter around the import statement in a fresh `python -c` process, "
+            f"{rounds} interleaved rounds; median. The target is the SDK's own time; the raw "
+            f"column is `import boto3` in the same way, for scale (the package imports boto3 "
+            f"and its models only when first used)."
+        ),
+    )
+
+
+FIGURES: dict[str, Callable[[Settings], Figure | list[Figure]]] = {
+    "cold": cold_figures,
+    "describe": describe_figure,
+    "create": create_figure,
+    "list": list_figure,
+    "cli": cli_figure,
+    "import": import_figure,
+}
+
+
+def run(figures: Iterable[str], settings: Settings) -> list[Figure]:
+    """Runs the named figures in order; their rows."""
+    rows: list[Figure] = []
+    for key in figures:
+        print(f"measuring {key} ...", file=sys.stderr, flush=True)
+        result = FIGURES[key](settings)
+        rows += result if isinstance(result, list) else [result]
+    return rows
+
+
+# -- the machine -------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on: platform, CPU, Python, package versions, load."""
+
+    def version(package: str) -> str:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "platform": platform.platform(),
+        "CPU": f"{cpu_model()}, {os.cpu_count()} cores",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(
+            f"{name} {version(name)}" for name in ("boto3", "botocore", "awscli", "optjob-sdk")
+        )
+        + source_note(),
+        "load average at start": load_average(),
+    }
+
+
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages (at the core count, every core is busy)."""
+    if not hasattr(os, "getloadavg"):
+        return "unknown"
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def source_note() -> str:
+    """Where optjob_sdk was imported from, with its git commit when it is a checkout (an
+    editable install or PYTHONPATH measures the source, not the installed version)."""
+    import optjob_sdk
+
+    where = Path(optjob_sdk.__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f" (optjob_sdk from {where})"
+    return f" (optjob_sdk from a checkout, commit {commit})"
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def duration(seconds: float) -> str:
+    """A time in the unit that suits it, to 3 or 4 digits: 1.23 s, 12.3 ms, 1.23 ms,
+    456.7 µs."""
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-2:
+        return f"{seconds * 1e3:.1f} ms"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def cells(row: Figure) -> list[str]:
+    """The row as the table's cells: figure, raw, sdk, ratio, target, met."""
+    raw = duration(row.raw) if row.raw is not None else ""
+    raw = f"{raw} ({row.raw_note})" if raw and row.raw_note else raw or row.raw_note or "-"
+    sdk = duration(row.sdk) + (f" ({row.sdk_note})" if row.sdk_note else "")
+    value = row.ratio
+    met = {True: "yes", False: "**no**", None: "-"}[row.met]
+    return [row.label, raw, sdk, "-" if value is None else f"{value:.2f}x", row.target, met]
+
+
+HEADER = ["figure", "raw boto3 (or aws CLI)", "optjob-sdk", "ratio", "target", "met"]
+
+
+def table(rows: Sequence[Figure]) -> str:
+    """The rows as a Markdown table."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(cells(row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def text_table(rows: Sequence[Figure]) -> str:
+    """The rows as aligned plain text, for the terminal."""
+    grid = [HEADER, *(cells(row) for row in rows)]
+    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADER))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in grid
+    )
+
+
+def markdown(rows: Sequence[Figure], about: Mapping[str, str], when: datetime.datetime) -> str:
+    """RESULTS.md: title, date and machine, how each figure was measured, the table."""
+    parts = [
+        "# Benchmarks: optjob-sdk against raw boto3",
+        "",
+        "Written by `python benchmarks/bench.py --write benchmarks/RESULTS.md` (`nox -s bench`). "
+        "Ratios are optjob-sdk / raw, measured in the same run (below 1: the SDK is "
+        "faster); absolute times vary from machine to machine and run to run.",
+        "",
+        f"- date: {when.astimezone(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        *(f"- {key}: {value}" for key, value in about.items()),
+        "",
+        "## Results",
+        "",
+        table(rows),
+        "",
+        "## How each figure is measured",
+        "",
+    ]
+    for row in rows:
+        if row.how:
+            parts += [f"**{row.label}**: {row.how}", ""]
+    return "\n".join(parts[:-1]) + "\n"
+
+
+# -- profiling ---------------------------------------------------------------------------
+
+
+def profile(figure: str, settings: Settings) -> None:
+    """Prints where the SDK side's time goes: cProfile's top functions for an in-process
+    figure, ``-X importtime`` of what only the SDK side imports for ``cold``."""
+    if figure == "cold":
+        import_profile()
+        return
+    endpoint = FakeEndpoint(settings.jobs)
+    client = OptimizationJobClient(make_client(endpoint))
+    counter = iter(range(sys.maxsize))
+    work: dict[str, Callable[[], object]] = {
+        "describe": lambda: client.describe(NAME),
+        "create": lambda: client.create(sdk_request(next(counter))),
+        "list": lambda: sum(1 for _ in client.list()),
+    }
+    if figure not in work:
+        raise SystemExit(f"--profile: one of cold, {', '.join(work)}, not {figure!r}")
+    fn = work[figure]
+    fn()  # warm
+    repeat = 1 if figure == "list" else settings.calls
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        fn()
+    profiler.disable()
+    print(f"{figure}: the SDK side, {repeat} time(s), cProfile's top 30 by own time")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+
+
+def import_times(script: str) -> dict[str, tuple[int, int]]:
+    """``python -X importtime``: each module imported, with its (self, cumulative) µs."""
+    env = fake_aws_environment()
+    argv = [sys.executable, "-X", "importtime", "-c", script]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+    times: dict[str, tuple[int, int]] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, total, module = (part.strip() for part in line[len("import time:") :].split("|"))
+        times[module.strip()] = (int(own), int(total))
+    return times
+
+
+def import_profile() -> None:
+    """The cold figure's imports that only the SDK side makes: optjob_sdk's modules and the
+    third-party packages boto3 alone does not bring, by cumulative time."""
+    raw = import_times(COLD_SCRIPTS["raw"].split("import sys;")[0])
+    sdk = import_times(COLD_SCRIPTS["sdk"].split("import sys;")[0])
+    raw_packages = {module.partition(".")[0] for module in raw}
+    only_sdk = {m: t for m, t in sdk.items() if m not in raw}
+
+    def third_party_or_ours(module: str) -> bool:
+        top = module.partition(".")[0]
+        return top == "optjob_sdk" or (
+            top not in sys.stdlib_module_names and top not in raw_packages
+        )
+
+    shown = sorted(
+        ((m, t) for m, t in only_sdk.items() if third_party_or_ours(m)), key=lambda x: -x[1][1]
+    )
+    print("cold: imports only the SDK side makes (optjob_sdk and third-party), by cumulative")
+    print(f"{'cumulative':>12} {'self':>10}  module")
+    for module, (own, total) in shown:
+        print(f"{total / 1e3:10.2f}ms {own / 1e3:8.2f}ms  {module}")
+    stdlib = [t for m, t in only_sdk.items() if not third_party_or_ours(m)]
+    print(
+        f"plus {len(stdlib)} more modules only the SDK side imports (standard library, or "
+        f"more of the packages the raw side imports too): "
+        f"{sum(own for own, _ in stdlib) / 1e3:.2f} ms of their own time"
+    )
+    raw_total = sum(own for own, _ in raw.values()) / 1e3
+    sdk_total = sum(own for own, _ in sdk.values()) / 1e3
+    print(f"all imports' own time: raw {raw_total:.1f} ms, SDK {sdk_total:.1f} ms")
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help=f"rounds (samples) a side of every figure; defaults: {DEFAULT_ROUNDS}",
+    )
+    parser.add_argument("--calls", type=int, default=100, help="calls per describe/create round")
+    parser.add_argument("--jobs", type=int, default=10_000, help="jobs to list")
+    parser.add_argument("--quick", action="store_true", help="a tiny run: does it all work?")
+    parser.add_argument("--only", help=f"comma-separated figures, of: {', '.join(FIGURES)}")
+    parser.add_argument("--write", type=Path, metavar="PATH", help="write the Markdown here")
+    parser.add_argument(
+        "--profile", metavar="FIGURE", help="profile the SDK side of one figure instead"
+    )
+    args = parser.parse_args(argv)
+    chosen = args.only.split(",") if args.only else list(FIGURES)
+    unknown = [name for name in chosen if name not in FIGURES]
+    if unknown:
+        parser.error(f"unknown figure(s) {unknown}; known: {', '.join(FIGURES)}")
+    args.figures = [name for name in FIGURES if name in chosen]  # always in FIGURES' order
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.quick:
+        settings = dataclasses.replace(QUICK, rounds=args.rounds or QUICK.rounds)
+    else:
+        settings = Settings(rounds=args.rounds, calls=args.calls, jobs=args.jobs)
+    if args.profile:
+        profile(args.profile, settings)
+        return
+    when = datetime.datetime.now(datetime.timezone.utc)
+    about = machine()  # before measuring: the load average is the one the run started with
+    rows = run(args.figures, settings)
+    about["load average at the end"] = load_average()  # how busy the machine was meanwhile
+    print(text_table(rows))
+    if args.write:
+        args.write.write_text(markdown(rows, about, when), encoding="utf-8")
+        print(f"written: {args.write}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
