@@ -244,8 +244,10 @@ def test_nox_runs_the_docs_once_and_the_suite_without_them() -> None:
     assert "'mkdocs', 'build', '--strict'" in docs_session
     for name in ("tests", "tests_oldest"):
         assert "*SUITE_ONLY" in ast.unparse(functions[name]), name
-    # Every session defined is one that `nox` runs.
-    assert {n for n in functions if not n.startswith("_")} == set(selected)
+    # Every session defined is one that `nox` runs, but `bench`: it takes minutes on a
+    # quiet machine and writes benchmarks/RESULTS.md, so it is run by hand.
+    assert {n for n in functions if not n.startswith("_")} - {"bench"} == set(selected)
+    assert "bench" in functions
 
 
 def test_a_block_without_aws_finds_no_credentials(world: World) -> None:
