@@ -9,6 +9,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from optjob_sdk import _endpoint
+
 #: The tests count calls, so botocore's own retries are off: every retry is the SDK's.
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
@@ -61,5 +63,7 @@ def forget_aws_setup(monkeypatch: pytest.MonkeyPatch, scratch: Path) -> None:
     # Not an EC2 instance: without this, botocore's credential lookup asks the
     # instance-metadata address and waits for its time-outs.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    # boto3's default session caches what it found: start from a new one, as a new process.
+    # boto3's default session caches what it found, and so does the SDK's own (when boto3
+    # has none): start from new ones, as a new process.
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    monkeypatch.setattr(_endpoint, "_session", None)

@@ -84,7 +84,7 @@ from sybil.parsers.markdown import CodeBlockParser, SkipParser
 from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 from boto3_support import forget_aws_setup
-from optjob_sdk import waiting
+from optjob_sdk import _endpoint, waiting
 from optjob_sdk.cli import build_parser, main
 from optjob_sdk.testing import FakeOptimizationService
 
@@ -173,6 +173,7 @@ class World:
         # boto3's default session caches the credentials it found: a new configuration
         # starts from a new session, as in a new process.
         self.monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+        self.monkeypatch.setattr(_endpoint, "_session", None)
 
     def with_aws(self) -> None:
         """An AWS account as boto3 finds it, whose SageMaker endpoint is the emulator."""

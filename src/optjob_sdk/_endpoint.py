@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import sys
+import threading
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
@@ -21,9 +23,12 @@ __all__ = [
     "check_endpoint_url",
     "client_options",
     "creating_client",
+    "default_session",
     "effective_endpoint",
+    "forget_default_session",
     "is_loopback",
     "make_client",
+    "new_session",
 ]
 
 #: The region used with an endpoint on this machine when none is configured.
@@ -181,22 +186,70 @@ def creating_client(endpoint_url: str | None) -> Generator[None]:
 
 
 def make_client(session: Any, region_name: str | None, endpoint_url: str | None) -> SageMakerClient:
-    """``session.client("sagemaker", ...)`` (boto3's default session when ``None``), with
-    :func:`client_options`. Raises :class:`ConfigurationError` for a malformed endpoint URL,
-    a missing region or profile.
+    """``session.client("sagemaker", ...)``, with :func:`client_options`. ``session``: boto3's
+    or botocore's; when ``None``, the default one (:func:`default_session`, else the SDK's
+    own). Raises :class:`ConfigurationError` for a malformed endpoint URL, a missing region
+    or profile.
     """
-    # boto3 is imported here, not at module level, so that `import optjob_sdk` stays cheap.
-    import boto3
-
     effective_endpoint(endpoint_url)
     with creating_client(endpoint_url):
-        base: Any = session
-        if base is None:
-            # boto3.client()'s own session (made on first use), so that
-            # boto3.setup_default_session(...) applies here too.
-            if boto3.DEFAULT_SESSION is None:
-                boto3.setup_default_session()
-            base = boto3.DEFAULT_SESSION
-        options = client_options(base, base.region_name, region_name, endpoint_url)
-        client: SageMakerClient = base.client("sagemaker", **options)
+        if session is None:
+            session = default_session() or _shared_session()
+        client: SageMakerClient
+        if hasattr(session, "client"):  # boto3's
+            options = client_options(session, session.region_name, region_name, endpoint_url)
+            client = session.client("sagemaker", **options)
+        else:  # botocore's
+            region = session.get_config_variable("region")
+            options = client_options(session, region, region_name, endpoint_url)
+            client = session.create_client("sagemaker", **options)
         return client
+
+
+def new_session(profile: str | None = None, region_name: str | None = None) -> Any:
+    """A botocore session as ``boto3.Session(profile_name=..., region_name=...)`` sets up
+    for a SageMaker client (boto3 adds nothing else to one), without importing boto3,
+    which costs a process about as much again as the whole SDK (its resource layer,
+    s3transfer). The SDK names itself in the user agent, as boto3 does."""
+    from botocore.session import Session
+
+    session = Session(profile=profile)
+    if region_name is not None:
+        session.set_config_variable("region", region_name)
+    session.user_agent_extra = f"optjob-sdk/{_version()}"
+    return session
+
+
+def default_session() -> Any:
+    """boto3's default session, if the application has one (``boto3.client()`` made it, or
+    ``boto3.setup_default_session(...)``): it then applies here too. None otherwise."""
+    boto3: Any = sys.modules.get("boto3")
+    return None if boto3 is None else boto3.DEFAULT_SESSION
+
+
+# The SDK's own default session, when the application has no boto3 one: what
+# ``boto3.client("sagemaker")`` would set up (see new_session). Made once and shared, as
+# boto3's is, so that the service model is loaded once per process.
+_session: Any = None
+_session_lock: Final = threading.Lock()
+
+
+def _shared_session() -> Any:
+    global _session  # noqa: PLW0603 - one per process, as boto3.DEFAULT_SESSION
+    with _session_lock:
+        if _session is None:
+            _session = new_session()
+        return _session
+
+
+def forget_default_session() -> None:
+    """Drop the SDK's default session (tests that change the AWS setup, as a new process)."""
+    global _session  # noqa: PLW0603
+    with _session_lock:
+        _session = None
+
+
+def _version() -> str:
+    from optjob_sdk import __version__
+
+    return __version__

@@ -3,7 +3,10 @@ AWS setup; a malformed endpoint is a clear ConfigurationError (exit 2 on the com
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from optjob_sdk import (
     ConfigurationError,
     CreateOptimizationJobRequest,
     OptimizationJobClient,
+    _endpoint,
     from_dict,
 )
 from optjob_sdk.cli import main
@@ -253,3 +257,85 @@ def test_the_command_line_names_a_malformed_endpoint_variable_with_exit_2(
     assert "AWS_ENDPOINT_URL_SAGEMAKER" in captured.err
     assert "did you mean 'http://localhost:8765'?" in captured.err
     assert captured.err.count("\n") == 1
+
+
+# -- the default session: boto3's when the application has one, else the SDK's own ----------
+
+
+def test_without_boto3_the_client_is_built_on_botocore_alone(tmp_path: Path) -> None:
+    """A process that never imports boto3 (a CLI call, a Lambda function using the SDK
+    alone) gets the same SageMaker client without paying for boto3's import."""
+    script = tmp_path / "cold.py"
+    script.write_text(
+        "import sys\n"
+        "from optjob_sdk import OptimizationJobClient\n"
+        "from optjob_sdk.testing import FakeOptimizationService\n"
+        "client = OptimizationJobClient(region_name='eu-west-1')\n"
+        "sm = client.sagemaker_client\n"
+        "assert type(sm).__name__ == 'SageMaker', type(sm)\n"
+        "assert sm.meta.region_name == 'eu-west-1'\n"
+        "assert hasattr(sm, 'create_model')  # the whole API: the escape hatch\n"
+        "from optjob_sdk import _endpoint\n"
+        "shared = _endpoint._session\n"
+        "OptimizationJobClient()\n"
+        "assert _endpoint._session is shared is not None  # one session, as boto3's\n"
+        "ua = sm._user_agent_creator.to_string()\n"
+        "assert 'optjob-sdk/' in ua and 'Botocore/' in ua, ua\n"
+        "assert 'boto3' not in sys.modules, sorted(m for m in sys.modules if 'boto3' in m)\n"
+        "print('ok')\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_ACCESS_KEY_ID": "AKIDPLACEHOLDER",
+        "AWS_SECRET_ACCESS_KEY": "placeholder",
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.usefixtures("no_aws_setup")
+def test_boto3s_default_session_is_used_when_the_application_has_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder")
+    boto3.setup_default_session(region_name="ap-southeast-2")
+    client = OptimizationJobClient()
+    assert client.sagemaker_client.meta.region_name == "ap-southeast-2"
+    assert _endpoint._session is None  # the SDK made no session of its own
+
+
+@pytest.mark.usefixtures("no_aws_setup")
+def test_the_sdks_own_session_reads_the_environment_as_boto3_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "sa-east-1")
+    ours = OptimizationJobClient().sagemaker_client
+    theirs = boto3.Session().client("sagemaker")
+    assert ours.meta.region_name == theirs.meta.region_name == "sa-east-1"
+    assert ours.meta.endpoint_url == theirs.meta.endpoint_url
+    assert credentials_of(ours).access_key == credentials_of(theirs).access_key == "AKIDFROMENV"
+    shared = _endpoint._session
+    assert shared is not None
+    OptimizationJobClient()
+    assert _endpoint._session is shared  # one session (its loader: one model) per process
+
+
+def test_a_botocore_session_is_taken_too() -> None:
+    session = _endpoint.new_session(region_name="eu-central-1")
+    client = OptimizationJobClient(session=session, endpoint_url="http://127.0.0.1:8765")
+    assert client.sagemaker_client.meta.region_name == "eu-central-1"
+    assert client.sagemaker_client.meta.endpoint_url == "http://127.0.0.1:8765"
+
+
+def credentials_of(sagemaker: Any) -> Any:
+    return sagemaker._request_signer._credentials

@@ -623,22 +623,20 @@ def _silence_stdout() -> None:
 
 
 def default_client_factory(options: ClientOptions) -> OptimizationJobClient:
-    """An :class:`~optjob_sdk.OptimizationJobClient` on a boto3 client built as the AWS CLI
-    would (profile, region, endpoint URL).
+    """An :class:`~optjob_sdk.OptimizationJobClient` on a SageMaker client built as the AWS CLI
+    would (profile, region, endpoint URL), on botocore's session (as the AWS CLI does).
 
     For an endpoint on this machine (an ``optjob emulator``) missing credentials and region
     are filled in with placeholders (by the client: see ``OptimizationJobClient``). A
     malformed endpoint URL is a usage error (exit 2).
     """
-    import importlib
-
-    from optjob_sdk._endpoint import BadEndpointError
+    from optjob_sdk._endpoint import BadEndpointError, new_session
     from optjob_sdk._errors_map import map_error
     from optjob_sdk.client import OptimizationJobClient
 
-    boto3: Any = importlib.import_module("boto3")
     try:
-        session: Any = boto3.Session(profile_name=options.profile, region_name=options.region)
+        # botocore's session, as boto3.Session(...) would make it, without boto3's import.
+        session: Any = new_session(options.profile, options.region)
     except Exception as error:
         mapped = map_error(
             error, operation="creating the SageMaker client", endpoint=options.endpoint_url
