@@ -105,6 +105,11 @@ T = TypeVar("T")
 def as_tuple(value: Iterable[T]) -> tuple[T, ...]:
     """A tuple of the items of a list, tuple or other iterable; anything else as given."""
     kept: Any = value  # typed for callers; at run time anything may come
+    # A tuple or a list, the usual cases, without the ABC checks (they cost several times more).
+    if kept.__class__ is tuple:
+        return cast("tuple[T, ...]", kept)
+    if kept.__class__ is list:
+        return tuple(value)
     if isinstance(kept, (str, bytes, Mapping)) or not isinstance(kept, Iterable):
         return cast("tuple[T, ...]", kept)
     return tuple(value)
@@ -113,6 +118,8 @@ def as_tuple(value: Iterable[T]) -> tuple[T, ...]:
 def as_environment(value: Mapping[str, str]) -> EnvironmentMap:
     """An :class:`EnvironmentMap` of a mapping; anything else as given."""
     kept: Any = value
+    if kept.__class__ is dict:  # the usual case, without the ABC check
+        return EnvironmentMap(value)
     if isinstance(kept, EnvironmentMap) or not isinstance(kept, Mapping):
         return cast("EnvironmentMap", kept)
     return EnvironmentMap(value)
@@ -120,6 +127,8 @@ def as_environment(value: Mapping[str, str]) -> EnvironmentMap:
 
 def as_enum(enum: type[E], value: E | str) -> E | str:
     """The member of ``enum`` with this value; a value it doesn't know, as given."""
+    if value.__class__ is enum:  # a member already: Enum's own lookup costs a call or two
+        return value
     try:
         return enum(value)
     except (ValueError, TypeError):  # TypeError: an unhashable value, such as a list

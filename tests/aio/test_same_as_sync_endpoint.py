@@ -14,6 +14,10 @@ from client.test_endpoint import *  # noqa: F403
 __all__ = ["facade_loop", "stand"]
 
 _COMMAND_LINE = "the optjob command line, which runs on the sync client"
+_SYNC_SESSION = (
+    "the sync client's default session (boto3's, else a botocore one of the SDK's); the "
+    "async client makes its aiobotocore session as aiobotocore does"
+)
 
 exclude(
     globals(),
@@ -25,6 +29,10 @@ exclude(
         "test_the_command_line_names_a_malformed_endpoint_variable_with_exit_2": _COMMAND_LINE,
         "test_the_over_http_example_runs_as_written_without_credentials": "runs the docs' "
         "sync example as written (it imports OptimizationJobClient itself)",
+        "test_without_boto3_the_client_is_built_on_botocore_alone": _SYNC_SESSION,
+        "test_boto3s_default_session_is_used_when_the_application_has_one": _SYNC_SESSION,
+        "test_the_sdks_own_session_reads_the_environment_as_boto3_does": _SYNC_SESSION,
+        "test_a_botocore_session_is_taken_too": _SYNC_SESSION,
         "test_credentials_from_a_file_or_a_session_win_and_the_instance_role_is_not_probed": (
             "gives the client boto3 Sessions: the sync constructor's (the async one takes an "
             "aiobotocore session)"
