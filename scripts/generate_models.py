@@ -458,6 +458,7 @@ class Generator:
             '    """Not the common case: take the general path."""',
             "",
         ]
+        out += ["_new: Final = object.__new__", "_set: Final = object.__setattr__"]
         for name in sorted(self.enums):
             enum = ENUM_NAMES[name]
             out.append(f"_{enum}: Final = {{item.value: item for item in {enum}}}")
@@ -513,10 +514,10 @@ class Generator:
             "    if d.__class__ is not dict:",
             "        raise Fallback",
         ]
-        names: list[str] = []
+        names: list[tuple[str, str]] = []
         for index, (wire, child) in enumerate(shape.members.items()):
             var = f"v{index}"
-            names.append(f"{xform_name(wire)}={var}")
+            names.append((xform_name(wire), var))
             required = wire in shape.required_members
             out.append(f'    {var} = d.get("{wire}")')
             body = self.read_value(var, child)
@@ -526,7 +527,12 @@ class Generator:
             elif body:
                 out.append(f"    if {var} is not None:")
                 out += [f"        {line}" for line in body]
-        out.append(f"    return _m.{shape.name}({', '.join(names)})")
+        # Every value is checked and in its model type already (enum members, tuples,
+        # EnvironmentMaps): the instance is made as attrs' __init__ makes a frozen slotted
+        # one, without the converters that would look at each value again.
+        out.append(f"    o = _new(_m.{shape.name})")
+        out += [f'    _set(o, "{field}", {var})' for field, var in names]
+        out.append("    return o")
         return out
 
     def read_value(self, var: str, shape: Shape) -> list[str]:

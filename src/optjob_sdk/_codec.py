@@ -49,6 +49,8 @@ class Fallback(Exception):
     """Not the common case: take the general path."""
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 _SortBy: Final = {item.value: item for item in SortBy}
 _SpeculativeDecodingS3DataType: Final = {item.value: item for item in SpeculativeDecodingS3DataType}
 _SpeculativeDecodingTechnique: Final = {item.value: item for item in SpeculativeDecodingTechnique}
@@ -127,20 +129,20 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
             if i.__class__ is not str:
                 raise Fallback
         v11 = tuple(v11)
-    return _m.CreateOptimizationJobRequest(
-        optimization_job_name=v0,
-        role_arn=v1,
-        model_source=v2,
-        deployment_instance_type=v3,
-        max_instance_count=v4,
-        optimization_environment=v5,
-        optimization_configs=v6,
-        output_config=v7,
-        stopping_condition=v8,
-        tags=v9,
-        vpc_config=v10,
-        training_plan_arns=v11,
-    )
+    o = _new(_m.CreateOptimizationJobRequest)
+    _set(o, "optimization_job_name", v0)
+    _set(o, "role_arn", v1)
+    _set(o, "model_source", v2)
+    _set(o, "deployment_instance_type", v3)
+    _set(o, "max_instance_count", v4)
+    _set(o, "optimization_environment", v5)
+    _set(o, "optimization_configs", v6)
+    _set(o, "output_config", v7)
+    _set(o, "stopping_condition", v8)
+    _set(o, "tags", v9)
+    _set(o, "vpc_config", v10)
+    _set(o, "training_plan_arns", v11)
+    return o
 
 
 def read_OptimizationJobModelSource(d: Any) -> _m.OptimizationJobModelSource:
@@ -152,7 +154,10 @@ def read_OptimizationJobModelSource(d: Any) -> _m.OptimizationJobModelSource:
     v1 = d.get("SageMakerModel")
     if v1 is not None:
         v1 = read_OptimizationSageMakerModel(v1)
-    return _m.OptimizationJobModelSource(s3=v0, sage_maker_model=v1)
+    o = _new(_m.OptimizationJobModelSource)
+    _set(o, "s3", v0)
+    _set(o, "sage_maker_model", v1)
+    return o
 
 
 def read_OptimizationJobModelSourceS3(d: Any) -> _m.OptimizationJobModelSourceS3:
@@ -165,7 +170,10 @@ def read_OptimizationJobModelSourceS3(d: Any) -> _m.OptimizationJobModelSourceS3
     v1 = d.get("ModelAccessConfig")
     if v1 is not None:
         v1 = read_OptimizationModelAccessConfig(v1)
-    return _m.OptimizationJobModelSourceS3(s3_uri=v0, model_access_config=v1)
+    o = _new(_m.OptimizationJobModelSourceS3)
+    _set(o, "s3_uri", v0)
+    _set(o, "model_access_config", v1)
+    return o
 
 
 def read_OptimizationModelAccessConfig(d: Any) -> _m.OptimizationModelAccessConfig:
@@ -176,7 +184,9 @@ def read_OptimizationModelAccessConfig(d: Any) -> _m.OptimizationModelAccessConf
         raise Fallback
     if v0.__class__ is not bool:
         raise Fallback
-    return _m.OptimizationModelAccessConfig(accept_eula=v0)
+    o = _new(_m.OptimizationModelAccessConfig)
+    _set(o, "accept_eula", v0)
+    return o
 
 
 def read_OptimizationSageMakerModel(d: Any) -> _m.OptimizationSageMakerModel:
@@ -186,7 +196,9 @@ def read_OptimizationSageMakerModel(d: Any) -> _m.OptimizationSageMakerModel:
     if v0 is not None:
         if v0.__class__ is not str:
             raise Fallback
-    return _m.OptimizationSageMakerModel(model_name=v0)
+    o = _new(_m.OptimizationSageMakerModel)
+    _set(o, "model_name", v0)
+    return o
 
 
 def read_OptimizationConfig(d: Any) -> _m.OptimizationConfig:
@@ -204,12 +216,12 @@ def read_OptimizationConfig(d: Any) -> _m.OptimizationConfig:
     v3 = d.get("ModelSpeculativeDecodingConfig")
     if v3 is not None:
         v3 = read_ModelSpeculativeDecodingConfig(v3)
-    return _m.OptimizationConfig(
-        model_quantization_config=v0,
-        model_compilation_config=v1,
-        model_sharding_config=v2,
-        model_speculative_decoding_config=v3,
-    )
+    o = _new(_m.OptimizationConfig)
+    _set(o, "model_quantization_config", v0)
+    _set(o, "model_compilation_config", v1)
+    _set(o, "model_sharding_config", v2)
+    _set(o, "model_speculative_decoding_config", v3)
+    return o
 
 
 def read_ModelQuantizationConfig(d: Any) -> _m.ModelQuantizationConfig:
@@ -227,7 +239,10 @@ def read_ModelQuantizationConfig(d: Any) -> _m.ModelQuantizationConfig:
             if k.__class__ is not str or i.__class__ is not str:
                 raise Fallback
         v1 = EnvironmentMap(v1)
-    return _m.ModelQuantizationConfig(image=v0, override_environment=v1)
+    o = _new(_m.ModelQuantizationConfig)
+    _set(o, "image", v0)
+    _set(o, "override_environment", v1)
+    return o
 
 
 def read_ModelCompilationConfig(d: Any) -> _m.ModelCompilationConfig:
@@ -245,7 +260,10 @@ def read_ModelCompilationConfig(d: Any) -> _m.ModelCompilationConfig:
             if k.__class__ is not str or i.__class__ is not str:
                 raise Fallback
         v1 = EnvironmentMap(v1)
-    return _m.ModelCompilationConfig(image=v0, override_environment=v1)
+    o = _new(_m.ModelCompilationConfig)
+    _set(o, "image", v0)
+    _set(o, "override_environment", v1)
+    return o
 
 
 def read_ModelShardingConfig(d: Any) -> _m.ModelShardingConfig:
@@ -263,7 +281,10 @@ def read_ModelShardingConfig(d: Any) -> _m.ModelShardingConfig:
             if k.__class__ is not str or i.__class__ is not str:
                 raise Fallback
         v1 = EnvironmentMap(v1)
-    return _m.ModelShardingConfig(image=v0, override_environment=v1)
+    o = _new(_m.ModelShardingConfig)
+    _set(o, "image", v0)
+    _set(o, "override_environment", v1)
+    return o
 
 
 def read_ModelSpeculativeDecodingConfig(d: Any) -> _m.ModelSpeculativeDecodingConfig:
@@ -280,7 +301,10 @@ def read_ModelSpeculativeDecodingConfig(d: Any) -> _m.ModelSpeculativeDecodingCo
     v1 = d.get("TrainingDataSource")
     if v1 is not None:
         v1 = read_ModelSpeculativeDecodingTrainingDataSource(v1)
-    return _m.ModelSpeculativeDecodingConfig(technique=v0, training_data_source=v1)
+    o = _new(_m.ModelSpeculativeDecodingConfig)
+    _set(o, "technique", v0)
+    _set(o, "training_data_source", v1)
+    return o
 
 
 def read_ModelSpeculativeDecodingTrainingDataSource(
@@ -301,7 +325,10 @@ def read_ModelSpeculativeDecodingTrainingDataSource(
     v1 = _SpeculativeDecodingS3DataType.get(v1)
     if v1 is None:
         raise Fallback
-    return _m.ModelSpeculativeDecodingTrainingDataSource(s3_uri=v0, s3_data_type=v1)
+    o = _new(_m.ModelSpeculativeDecodingTrainingDataSource)
+    _set(o, "s3_uri", v0)
+    _set(o, "s3_data_type", v1)
+    return o
 
 
 def read_OptimizationJobOutputConfig(d: Any) -> _m.OptimizationJobOutputConfig:
@@ -319,7 +346,11 @@ def read_OptimizationJobOutputConfig(d: Any) -> _m.OptimizationJobOutputConfig:
     v2 = d.get("SageMakerModel")
     if v2 is not None:
         v2 = read_OptimizationSageMakerModel(v2)
-    return _m.OptimizationJobOutputConfig(kms_key_id=v0, s3_output_location=v1, sage_maker_model=v2)
+    o = _new(_m.OptimizationJobOutputConfig)
+    _set(o, "kms_key_id", v0)
+    _set(o, "s3_output_location", v1)
+    _set(o, "sage_maker_model", v2)
+    return o
 
 
 def read_StoppingCondition(d: Any) -> _m.StoppingCondition:
@@ -337,9 +368,11 @@ def read_StoppingCondition(d: Any) -> _m.StoppingCondition:
     if v2 is not None:
         if v2.__class__ is not int or not -2147483648 <= v2 <= 2147483647:
             raise Fallback
-    return _m.StoppingCondition(
-        max_runtime_in_seconds=v0, max_wait_time_in_seconds=v1, max_pending_time_in_seconds=v2
-    )
+    o = _new(_m.StoppingCondition)
+    _set(o, "max_runtime_in_seconds", v0)
+    _set(o, "max_wait_time_in_seconds", v1)
+    _set(o, "max_pending_time_in_seconds", v2)
+    return o
 
 
 def read_Tag(d: Any) -> _m.Tag:
@@ -355,7 +388,10 @@ def read_Tag(d: Any) -> _m.Tag:
         raise Fallback
     if v1.__class__ is not str:
         raise Fallback
-    return _m.Tag(key=v0, value=v1)
+    o = _new(_m.Tag)
+    _set(o, "key", v0)
+    _set(o, "value", v1)
+    return o
 
 
 def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
@@ -379,7 +415,10 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
         if i.__class__ is not str:
             raise Fallback
     v1 = tuple(v1)
-    return _m.OptimizationVpcConfig(security_group_ids=v0, subnets=v1)
+    o = _new(_m.OptimizationVpcConfig)
+    _set(o, "security_group_ids", v0)
+    _set(o, "subnets", v1)
+    return o
 
 
 def read_CreateOptimizationJobResponse(d: Any) -> _m.CreateOptimizationJobResponse:
@@ -390,7 +429,9 @@ def read_CreateOptimizationJobResponse(d: Any) -> _m.CreateOptimizationJobRespon
         raise Fallback
     if v0.__class__ is not str:
         raise Fallback
-    return _m.CreateOptimizationJobResponse(optimization_job_arn=v0)
+    o = _new(_m.CreateOptimizationJobResponse)
+    _set(o, "optimization_job_arn", v0)
+    return o
 
 
 def read_DescribeOptimizationJobRequest(d: Any) -> _m.DescribeOptimizationJobRequest:
@@ -401,7 +442,9 @@ def read_DescribeOptimizationJobRequest(d: Any) -> _m.DescribeOptimizationJobReq
         raise Fallback
     if v0.__class__ is not str:
         raise Fallback
-    return _m.DescribeOptimizationJobRequest(optimization_job_name=v0)
+    o = _new(_m.DescribeOptimizationJobRequest)
+    _set(o, "optimization_job_name", v0)
+    return o
 
 
 def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobResponse:
@@ -504,27 +547,27 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
             if i.__class__ is not str:
                 raise Fallback
         v18 = tuple(v18)
-    return _m.DescribeOptimizationJobResponse(
-        optimization_job_arn=v0,
-        optimization_job_status=v1,
-        optimization_start_time=v2,
-        optimization_end_time=v3,
-        creation_time=v4,
-        last_modified_time=v5,
-        failure_reason=v6,
-        optimization_job_name=v7,
-        model_source=v8,
-        optimization_environment=v9,
-        deployment_instance_type=v10,
-        max_instance_count=v11,
-        optimization_configs=v12,
-        output_config=v13,
-        optimization_output=v14,
-        role_arn=v15,
-        stopping_condition=v16,
-        vpc_config=v17,
-        training_plan_arns=v18,
-    )
+    o = _new(_m.DescribeOptimizationJobResponse)
+    _set(o, "optimization_job_arn", v0)
+    _set(o, "optimization_job_status", v1)
+    _set(o, "optimization_start_time", v2)
+    _set(o, "optimization_end_time", v3)
+    _set(o, "creation_time", v4)
+    _set(o, "last_modified_time", v5)
+    _set(o, "failure_reason", v6)
+    _set(o, "optimization_job_name", v7)
+    _set(o, "model_source", v8)
+    _set(o, "optimization_environment", v9)
+    _set(o, "deployment_instance_type", v10)
+    _set(o, "max_instance_count", v11)
+    _set(o, "optimization_configs", v12)
+    _set(o, "output_config", v13)
+    _set(o, "optimization_output", v14)
+    _set(o, "role_arn", v15)
+    _set(o, "stopping_condition", v16)
+    _set(o, "vpc_config", v17)
+    _set(o, "training_plan_arns", v18)
+    return o
 
 
 def read_OptimizationOutput(d: Any) -> _m.OptimizationOutput:
@@ -534,7 +577,9 @@ def read_OptimizationOutput(d: Any) -> _m.OptimizationOutput:
     if v0 is not None:
         if v0.__class__ is not str:
             raise Fallback
-    return _m.OptimizationOutput(recommended_inference_image=v0)
+    o = _new(_m.OptimizationOutput)
+    _set(o, "recommended_inference_image", v0)
+    return o
 
 
 def read_ListOptimizationJobsRequest(d: Any) -> _m.ListOptimizationJobsRequest:
@@ -593,19 +638,19 @@ def read_ListOptimizationJobsRequest(d: Any) -> _m.ListOptimizationJobsRequest:
         v10 = _SortOrder.get(v10)
         if v10 is None:
             raise Fallback
-    return _m.ListOptimizationJobsRequest(
-        next_token=v0,
-        max_results=v1,
-        creation_time_after=v2,
-        creation_time_before=v3,
-        last_modified_time_after=v4,
-        last_modified_time_before=v5,
-        optimization_contains=v6,
-        name_contains=v7,
-        status_equals=v8,
-        sort_by=v9,
-        sort_order=v10,
-    )
+    o = _new(_m.ListOptimizationJobsRequest)
+    _set(o, "next_token", v0)
+    _set(o, "max_results", v1)
+    _set(o, "creation_time_after", v2)
+    _set(o, "creation_time_before", v3)
+    _set(o, "last_modified_time_after", v4)
+    _set(o, "last_modified_time_before", v5)
+    _set(o, "optimization_contains", v6)
+    _set(o, "name_contains", v7)
+    _set(o, "status_equals", v8)
+    _set(o, "sort_by", v9)
+    _set(o, "sort_order", v10)
+    return o
 
 
 def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse:
@@ -621,7 +666,10 @@ def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse
     if v1 is not None:
         if v1.__class__ is not str:
             raise Fallback
-    return _m.ListOptimizationJobsResponse(optimization_job_summaries=v0, next_token=v1)
+    o = _new(_m.ListOptimizationJobsResponse)
+    _set(o, "optimization_job_summaries", v0)
+    _set(o, "next_token", v1)
+    return o
 
 
 def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
@@ -683,18 +731,18 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
         if i.__class__ is not str:
             raise Fallback
     v9 = tuple(v9)
-    return _m.OptimizationJobSummary(
-        optimization_job_name=v0,
-        optimization_job_arn=v1,
-        creation_time=v2,
-        optimization_job_status=v3,
-        optimization_start_time=v4,
-        optimization_end_time=v5,
-        last_modified_time=v6,
-        deployment_instance_type=v7,
-        max_instance_count=v8,
-        optimization_types=v9,
-    )
+    o = _new(_m.OptimizationJobSummary)
+    _set(o, "optimization_job_name", v0)
+    _set(o, "optimization_job_arn", v1)
+    _set(o, "creation_time", v2)
+    _set(o, "optimization_job_status", v3)
+    _set(o, "optimization_start_time", v4)
+    _set(o, "optimization_end_time", v5)
+    _set(o, "last_modified_time", v6)
+    _set(o, "deployment_instance_type", v7)
+    _set(o, "max_instance_count", v8)
+    _set(o, "optimization_types", v9)
+    return o
 
 
 def read_StopOptimizationJobRequest(d: Any) -> _m.StopOptimizationJobRequest:
@@ -705,7 +753,9 @@ def read_StopOptimizationJobRequest(d: Any) -> _m.StopOptimizationJobRequest:
         raise Fallback
     if v0.__class__ is not str:
         raise Fallback
-    return _m.StopOptimizationJobRequest(optimization_job_name=v0)
+    o = _new(_m.StopOptimizationJobRequest)
+    _set(o, "optimization_job_name", v0)
+    return o
 
 
 def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest:
@@ -716,7 +766,9 @@ def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest
         raise Fallback
     if v0.__class__ is not str:
         raise Fallback
-    return _m.DeleteOptimizationJobRequest(optimization_job_name=v0)
+    o = _new(_m.DeleteOptimizationJobRequest)
+    _set(o, "optimization_job_name", v0)
+    return o
 
 
 # -- models to data, unchecked (to_dict) ------------------------------------------------
