@@ -522,7 +522,7 @@ class Generator:
             out.append(f'    {var} = d.get("{wire}")')
             body = self.read_value(var, child)
             if required:
-                out += ["    if " + var + " is None:", "        raise Fallback"]
+                # The type check refuses None too (a structure's reader checks for a dict).
                 out += [f"    {line}" for line in body]
             elif body:
                 out.append(f"    if {var} is not None:")
@@ -639,8 +639,7 @@ class Generator:
             body = [*self.check_value("v", child), f'out["{wire}"] = v']
             if union:
                 body.append("count += 1")
-            if required:
-                out += ["    if v is None:", "        raise Fallback"]
+            if required:  # the type check refuses None too
                 out += [f"    {line}" for line in body]
             else:
                 out.append("    if v is not None:")

@@ -66,22 +66,14 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobName")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v1 = d.get("RoleArn")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     v2 = d.get("ModelSource")
-    if v2 is None:
-        raise Fallback
     v2 = read_OptimizationJobModelSource(v2)
     v3 = d.get("DeploymentInstanceType")
-    if v3 is None:
-        raise Fallback
     if v3.__class__ is not str:
         raise Fallback
     v3 = _InstanceType.get(v3)
@@ -100,18 +92,12 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
                 raise Fallback
         v5 = EnvironmentMap(v5)
     v6 = d.get("OptimizationConfigs")
-    if v6 is None:
-        raise Fallback
     if v6.__class__ is not list:
         raise Fallback
     v6 = tuple([read_OptimizationConfig(i) for i in v6])
     v7 = d.get("OutputConfig")
-    if v7 is None:
-        raise Fallback
     v7 = read_OptimizationJobOutputConfig(v7)
     v8 = d.get("StoppingCondition")
-    if v8 is None:
-        raise Fallback
     v8 = read_StoppingCondition(v8)
     v9 = d.get("Tags")
     if v9 is not None:
@@ -180,8 +166,6 @@ def read_OptimizationModelAccessConfig(d: Any) -> _m.OptimizationModelAccessConf
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("AcceptEula")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not bool:
         raise Fallback
     o = _new(_m.OptimizationModelAccessConfig)
@@ -291,8 +275,6 @@ def read_ModelSpeculativeDecodingConfig(d: Any) -> _m.ModelSpeculativeDecodingCo
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("Technique")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v0 = _SpeculativeDecodingTechnique.get(v0)
@@ -313,13 +295,9 @@ def read_ModelSpeculativeDecodingTrainingDataSource(
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("S3Uri")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v1 = d.get("S3DataType")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     v1 = _SpeculativeDecodingS3DataType.get(v1)
@@ -339,8 +317,6 @@ def read_OptimizationJobOutputConfig(d: Any) -> _m.OptimizationJobOutputConfig:
         if v0.__class__ is not str:
             raise Fallback
     v1 = d.get("S3OutputLocation")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     v2 = d.get("SageMakerModel")
@@ -379,13 +355,9 @@ def read_Tag(d: Any) -> _m.Tag:
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("Key")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v1 = d.get("Value")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     o = _new(_m.Tag)
@@ -398,8 +370,6 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("SecurityGroupIds")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not list:
         raise Fallback
     for i in v0:
@@ -407,8 +377,6 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
             raise Fallback
     v0 = tuple(v0)
     v1 = d.get("Subnets")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not list:
         raise Fallback
     for i in v1:
@@ -425,8 +393,6 @@ def read_CreateOptimizationJobResponse(d: Any) -> _m.CreateOptimizationJobRespon
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobArn")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.CreateOptimizationJobResponse)
@@ -438,8 +404,6 @@ def read_DescribeOptimizationJobRequest(d: Any) -> _m.DescribeOptimizationJobReq
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobName")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.DescribeOptimizationJobRequest)
@@ -451,13 +415,9 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobArn")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v1 = d.get("OptimizationJobStatus")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     v1 = _JobStatus.get(v1)
@@ -472,13 +432,9 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
         if v3.__class__ is not datetime:
             raise Fallback
     v4 = d.get("CreationTime")
-    if v4 is None:
-        raise Fallback
     if v4.__class__ is not datetime:
         raise Fallback
     v5 = d.get("LastModifiedTime")
-    if v5 is None:
-        raise Fallback
     if v5.__class__ is not datetime:
         raise Fallback
     v6 = d.get("FailureReason")
@@ -486,13 +442,9 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
         if v6.__class__ is not str:
             raise Fallback
     v7 = d.get("OptimizationJobName")
-    if v7 is None:
-        raise Fallback
     if v7.__class__ is not str:
         raise Fallback
     v8 = d.get("ModelSource")
-    if v8 is None:
-        raise Fallback
     v8 = read_OptimizationJobModelSource(v8)
     v9 = d.get("OptimizationEnvironment")
     if v9 is not None:
@@ -503,8 +455,6 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
                 raise Fallback
         v9 = EnvironmentMap(v9)
     v10 = d.get("DeploymentInstanceType")
-    if v10 is None:
-        raise Fallback
     if v10.__class__ is not str:
         raise Fallback
     v10 = _InstanceType.get(v10)
@@ -515,26 +465,18 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
         if v11.__class__ is not int or not -2147483648 <= v11 <= 2147483647:
             raise Fallback
     v12 = d.get("OptimizationConfigs")
-    if v12 is None:
-        raise Fallback
     if v12.__class__ is not list:
         raise Fallback
     v12 = tuple([read_OptimizationConfig(i) for i in v12])
     v13 = d.get("OutputConfig")
-    if v13 is None:
-        raise Fallback
     v13 = read_OptimizationJobOutputConfig(v13)
     v14 = d.get("OptimizationOutput")
     if v14 is not None:
         v14 = read_OptimizationOutput(v14)
     v15 = d.get("RoleArn")
-    if v15 is None:
-        raise Fallback
     if v15.__class__ is not str:
         raise Fallback
     v16 = d.get("StoppingCondition")
-    if v16 is None:
-        raise Fallback
     v16 = read_StoppingCondition(v16)
     v17 = d.get("VpcConfig")
     if v17 is not None:
@@ -657,8 +599,6 @@ def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobSummaries")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not list:
         raise Fallback
     v0 = tuple([read_OptimizationJobSummary(i) for i in v0])
@@ -676,23 +616,15 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobName")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     v1 = d.get("OptimizationJobArn")
-    if v1 is None:
-        raise Fallback
     if v1.__class__ is not str:
         raise Fallback
     v2 = d.get("CreationTime")
-    if v2 is None:
-        raise Fallback
     if v2.__class__ is not datetime:
         raise Fallback
     v3 = d.get("OptimizationJobStatus")
-    if v3 is None:
-        raise Fallback
     if v3.__class__ is not str:
         raise Fallback
     v3 = _JobStatus.get(v3)
@@ -711,8 +643,6 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
         if v6.__class__ is not datetime:
             raise Fallback
     v7 = d.get("DeploymentInstanceType")
-    if v7 is None:
-        raise Fallback
     if v7.__class__ is not str:
         raise Fallback
     v7 = _InstanceType.get(v7)
@@ -723,8 +653,6 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
         if v8.__class__ is not int or not -2147483648 <= v8 <= 2147483647:
             raise Fallback
     v9 = d.get("OptimizationTypes")
-    if v9 is None:
-        raise Fallback
     if v9.__class__ is not list:
         raise Fallback
     for i in v9:
@@ -749,8 +677,6 @@ def read_StopOptimizationJobRequest(d: Any) -> _m.StopOptimizationJobRequest:
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobName")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.StopOptimizationJobRequest)
@@ -762,8 +688,6 @@ def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest
     if d.__class__ is not dict:
         raise Fallback
     v0 = d.get("OptimizationJobName")
-    if v0 is None:
-        raise Fallback
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.DeleteOptimizationJobRequest)
@@ -1216,8 +1140,6 @@ def write_DeleteOptimizationJobRequest(m: Any) -> dict[str, Any]:
 def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
@@ -1226,8 +1148,6 @@ def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, 
         raise Fallback
     out["OptimizationJobName"] = v
     v = m.role_arn
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 20 <= len(v) <= 2048:
@@ -1236,15 +1156,11 @@ def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, 
         raise Fallback
     out["RoleArn"] = v
     v = m.model_source
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.OptimizationJobModelSource:
         raise Fallback
     v = check_OptimizationJobModelSource(v, secrets)
     out["ModelSource"] = v
     v = m.deployment_instance_type
-    if v is None:
-        raise Fallback
     if v.__class__ is InstanceType:
         v = v.value
     elif v.__class__ is not str or v not in _InstanceType:
@@ -1277,8 +1193,6 @@ def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, 
                 secrets.append(i1)
         out["OptimizationEnvironment"] = v
     v = m.optimization_configs
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     if len(v) > 10:
@@ -1292,15 +1206,11 @@ def check_CreateOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, 
     v = items2
     out["OptimizationConfigs"] = v
     v = m.output_config
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.OptimizationJobOutputConfig:
         raise Fallback
     v = check_OptimizationJobOutputConfig(v, secrets)
     out["OutputConfig"] = v
     v = m.stopping_condition
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.StoppingCondition:
         raise Fallback
     v = check_StoppingCondition(v, secrets)
@@ -1387,8 +1297,6 @@ def check_OptimizationJobModelSourceS3(m: Any, secrets: list[str]) -> dict[str, 
 def check_OptimizationModelAccessConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.accept_eula
-    if v is None:
-        raise Fallback
     if v.__class__ is not bool:
         raise Fallback
     out["AcceptEula"] = v
@@ -1553,8 +1461,6 @@ def check_ModelShardingConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
 def check_ModelSpeculativeDecodingConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.technique
-    if v is None:
-        raise Fallback
     if v.__class__ is SpeculativeDecodingTechnique:
         v = v.value
     elif v.__class__ is not str or v not in _SpeculativeDecodingTechnique:
@@ -1572,8 +1478,6 @@ def check_ModelSpeculativeDecodingConfig(m: Any, secrets: list[str]) -> dict[str
 def check_ModelSpeculativeDecodingTrainingDataSource(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.s3_uri
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 1024:
@@ -1582,8 +1486,6 @@ def check_ModelSpeculativeDecodingTrainingDataSource(m: Any, secrets: list[str])
         raise Fallback
     out["S3Uri"] = v
     v = m.s3_data_type
-    if v is None:
-        raise Fallback
     if v.__class__ is SpeculativeDecodingS3DataType:
         v = v.value
     elif v.__class__ is not str or v not in _SpeculativeDecodingS3DataType:
@@ -1604,8 +1506,6 @@ def check_OptimizationJobOutputConfig(m: Any, secrets: list[str]) -> dict[str, A
             raise Fallback
         out["KmsKeyId"] = v
     v = m.s3_output_location
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 1024:
@@ -1645,8 +1545,6 @@ def check_StoppingCondition(m: Any, secrets: list[str]) -> dict[str, Any]:
 def check_Tag(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.key
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 128:
@@ -1655,8 +1553,6 @@ def check_Tag(m: Any, secrets: list[str]) -> dict[str, Any]:
         raise Fallback
     out["Key"] = v
     v = m.value
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 256:
@@ -1670,8 +1566,6 @@ def check_Tag(m: Any, secrets: list[str]) -> dict[str, Any]:
 def check_OptimizationVpcConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.security_group_ids
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     if not 1 <= len(v) <= 5:
@@ -1688,8 +1582,6 @@ def check_OptimizationVpcConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
     v = items1
     out["SecurityGroupIds"] = v
     v = m.subnets
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     if not 1 <= len(v) <= 16:
@@ -1711,8 +1603,6 @@ def check_OptimizationVpcConfig(m: Any, secrets: list[str]) -> dict[str, Any]:
 def check_CreateOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 256:
@@ -1726,8 +1616,6 @@ def check_CreateOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[str,
 def check_DescribeOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
@@ -1741,8 +1629,6 @@ def check_DescribeOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str
 def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_arn
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 256:
@@ -1751,8 +1637,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
         raise Fallback
     out["OptimizationJobArn"] = v
     v = m.optimization_job_status
-    if v is None:
-        raise Fallback
     if v.__class__ is JobStatus:
         v = v.value
     elif v.__class__ is not str or v not in _JobStatus:
@@ -1769,14 +1653,10 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
             raise Fallback
         out["OptimizationEndTime"] = v
     v = m.creation_time
-    if v is None:
-        raise Fallback
     if v.__class__ is not datetime:
         raise Fallback
     out["CreationTime"] = v
     v = m.last_modified_time
-    if v is None:
-        raise Fallback
     if v.__class__ is not datetime:
         raise Fallback
     out["LastModifiedTime"] = v
@@ -1788,8 +1668,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
             raise Fallback
         out["FailureReason"] = v
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
@@ -1798,8 +1676,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
         raise Fallback
     out["OptimizationJobName"] = v
     v = m.model_source
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.OptimizationJobModelSource:
         raise Fallback
     v = check_OptimizationJobModelSource(v, secrets)
@@ -1826,8 +1702,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
                 secrets.append(i1)
         out["OptimizationEnvironment"] = v
     v = m.deployment_instance_type
-    if v is None:
-        raise Fallback
     if v.__class__ is InstanceType:
         v = v.value
     elif v.__class__ is not str or v not in _InstanceType:
@@ -1839,8 +1713,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
             raise Fallback
         out["MaxInstanceCount"] = v
     v = m.optimization_configs
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     if len(v) > 10:
@@ -1854,8 +1726,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
     v = items2
     out["OptimizationConfigs"] = v
     v = m.output_config
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.OptimizationJobOutputConfig:
         raise Fallback
     v = check_OptimizationJobOutputConfig(v, secrets)
@@ -1867,8 +1737,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
         v = check_OptimizationOutput(v, secrets)
         out["OptimizationOutput"] = v
     v = m.role_arn
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 20 <= len(v) <= 2048:
@@ -1877,8 +1745,6 @@ def check_DescribeOptimizationJobResponse(m: Any, secrets: list[str]) -> dict[st
         raise Fallback
     out["RoleArn"] = v
     v = m.stopping_condition
-    if v is None:
-        raise Fallback
     if v.__class__ is not _m.StoppingCondition:
         raise Fallback
     v = check_StoppingCondition(v, secrets)
@@ -2006,8 +1872,6 @@ def check_ListOptimizationJobsRequest(m: Any, secrets: list[str]) -> dict[str, A
 def check_ListOptimizationJobsResponse(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_summaries
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     items1: list[Any] = []
@@ -2033,8 +1897,6 @@ def check_ListOptimizationJobsResponse(m: Any, secrets: list[str]) -> dict[str, 
 def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
@@ -2043,8 +1905,6 @@ def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
         raise Fallback
     out["OptimizationJobName"] = v
     v = m.optimization_job_arn
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if len(v) > 256:
@@ -2053,14 +1913,10 @@ def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
         raise Fallback
     out["OptimizationJobArn"] = v
     v = m.creation_time
-    if v is None:
-        raise Fallback
     if v.__class__ is not datetime:
         raise Fallback
     out["CreationTime"] = v
     v = m.optimization_job_status
-    if v is None:
-        raise Fallback
     if v.__class__ is JobStatus:
         v = v.value
     elif v.__class__ is not str or v not in _JobStatus:
@@ -2082,8 +1938,6 @@ def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
             raise Fallback
         out["LastModifiedTime"] = v
     v = m.deployment_instance_type
-    if v is None:
-        raise Fallback
     if v.__class__ is InstanceType:
         v = v.value
     elif v.__class__ is not str or v not in _InstanceType:
@@ -2095,8 +1949,6 @@ def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
             raise Fallback
         out["MaxInstanceCount"] = v
     v = m.optimization_types
-    if v is None:
-        raise Fallback
     if v.__class__ is not tuple:
         raise Fallback
     items1: list[Any] = []
@@ -2112,8 +1964,6 @@ def check_OptimizationJobSummary(m: Any, secrets: list[str]) -> dict[str, Any]:
 def check_StopOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
@@ -2127,8 +1977,6 @@ def check_StopOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, An
 def check_DeleteOptimizationJobRequest(m: Any, secrets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = m.optimization_job_name
-    if v is None:
-        raise Fallback
     if v.__class__ is not str or v == REDACTED:
         raise Fallback
     if not 1 <= len(v) <= 63:
