@@ -198,21 +198,21 @@ class mapped_errors:  # lower case: it was a function, `with mapped_errors(...)`
         kind: type[BaseException] | None,
         error: BaseException | None,
         traceback: TracebackType | None,
-    ) -> bool:
+    ) -> None:
         try:
             if error is None:
                 if logger.isEnabledFor(logging.DEBUG):
                     _log(self.operation, self.subject, "ok", self.start)
-                return False
+                return
             if not isinstance(error, Exception):
-                return False  # cancellation (an async task), Ctrl-C: as they are
+                return  # cancellation (an async task), Ctrl-C: as they are
             secrets = self.params.secrets
             scrub_exception(error, secrets)
             mapped = map_error(
                 error, operation=self.operation, endpoint=self.endpoint, field_names=FIELD_NAMES
             )
             if mapped is None:
-                return False  # not botocore's: a bug to see as it is
+                return  # not botocore's: a bug to see as it is
             if logger.isEnabledFor(logging.DEBUG):
                 code = getattr(mapped, "code", "")
                 outcome = f"{type(mapped).__name__}{f' ({code})' if code else ''}"

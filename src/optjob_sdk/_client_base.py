@@ -8,15 +8,17 @@ import abc
 import random
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from optjob_sdk import _many
 from optjob_sdk._botocore_logs import install
-from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL
-from optjob_sdk._waits import JobObservation, plan_sweep
+from optjob_sdk._defaults import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk.enums import JobStatus, SortBy, SortOrder
 from optjob_sdk.models import ListOptimizationJobsRequest
 from optjob_sdk.paging import MAX_PAGE_SIZE, RetryPolicy, list_request
+
+if TYPE_CHECKING:  # at run time, loaded with the first wait or sweep
+    from optjob_sdk import _many
+    from optjob_sdk._waits import JobObservation
 
 __all__ = ["ClientBase"]
 
@@ -146,6 +148,8 @@ class ClientBase(abc.ABC, Generic[ClientT, PagerT, StreamT, SleepT]):
             for job in client.as_completed(names, timeout=3 * 3600):
                 print(job.optimization_job_name, job.optimization_job_status)
         """
+        from optjob_sdk._waits import plan_sweep  # the sweep machinery, when first swept
+
         steps = plan_sweep(
             names,
             timeout=timeout,

@@ -18,6 +18,7 @@ from typing import Final
 import tenacity
 from tenacity.wait import wait_base
 
+from optjob_sdk._defaults import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk._text import printable
 from optjob_sdk.enums import JobStatus
 from optjob_sdk.errors import (
@@ -52,9 +53,6 @@ __all__ = [
 #: Statuses after which a job never changes again.
 TERMINAL_STATUSES: Final = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED})
 
-#: The longest spacing between two polls, by default: a job's status changes a handful of
-#: times in its life, so two minutes loses little and saves calls.
-DEFAULT_MAX_POLL_INTERVAL: Final = 120.0
 
 #: How long a ResourceNotFound is taken for "not visible yet", from the first poll.
 NOT_FOUND_GRACE: Final = 60.0

@@ -10,7 +10,6 @@ a timestamp may come as epoch seconds or an ISO 8601 string and becomes a ``date
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import threading
@@ -23,7 +22,14 @@ import attrs
 from optjob_sdk import models
 from optjob_sdk._modelbase import MEMBER_KEY, MemberInfo, Shape, shape_of
 from optjob_sdk._schema import OPERATIONS, SHAPES
-from optjob_sdk._validation import Checker, Problems, mark_checked, path_key, type_message
+from optjob_sdk._validation import (
+    Checker,
+    Problems,
+    close_matches,
+    mark_checked,
+    path_key,
+    type_message,
+)
 from optjob_sdk.errors import ValidationError
 
 __all__ = ["structure"]
@@ -137,11 +143,7 @@ class _Structurer:
             hint = "boto3 adds it to answers; a request has no place for it"
         else:
             known = list(_members(cls))
-            close = (
-                difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                if isinstance(key, str)
-                else []
-            )
+            close = close_matches(key, known, n=1, cutoff=0.6) if isinstance(key, str) else []
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"{cls.__name__} has {', '.join(known)}"
             )

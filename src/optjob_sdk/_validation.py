@@ -7,7 +7,6 @@ them equal to the installed botocore's.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 import warnings
@@ -31,6 +30,7 @@ __all__ = [
     "Problems",
     "UnknownEnumValueWarning",
     "check",
+    "close_matches",
     "mark_checked",
     "problems_of",
     "was_checked",
@@ -347,7 +347,7 @@ def warn_from_caller(message: str, category: type[Warning]) -> None:
 
 
 def _warn_unknown(value: str, shape_name: str, known: tuple[str, ...], path: str) -> None:
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    close = close_matches(value, known, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
     warn_from_caller(
         f"{path}: the request's {_show(value)} is not one of the {shape_name} values this SDK "
@@ -380,3 +380,12 @@ def check(model: object) -> list[FieldError]:
     """Every constraint the model breaks, with snake_case field paths; empty when valid."""
     problems = problems_of(model)
     return [] if problems is None else problems.kept
+
+
+def close_matches(
+    word: str, possibilities: list[str] | tuple[str, ...], *, n: int, cutoff: float
+) -> list[str]:
+    # difflib loads only when a problem needs a suggestion.
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)

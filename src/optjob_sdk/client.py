@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from optjob_sdk import _calls, _many
+from optjob_sdk import _calls
 from optjob_sdk._calls import CREATE, DELETE, DESCRIBE, LIST, STOP, Params
 from optjob_sdk._client_base import ClientBase
 from optjob_sdk._client_compat import check_supported
+from optjob_sdk._defaults import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk._errors_map import parse_response
 from optjob_sdk._reconcile import outcome_unknown, reconciled, retry_attempts
 from optjob_sdk.errors import JobAlreadyExistsError, OptjobError
@@ -34,18 +35,14 @@ from optjob_sdk.models import (
     StopOptimizationJobRequest,
 )
 from optjob_sdk.paging import JobPager, RetryPolicy
-from optjob_sdk.waiting import (
-    DEFAULT_MAX_POLL_INTERVAL,
-    JobObservation,
-    _drive,
-    wait_for_job,
-    wait_for_jobs,
-)
 
 if TYPE_CHECKING:
     import random
 
     from mypy_boto3_sagemaker import SageMakerClient
+
+    from optjob_sdk import _many
+    from optjob_sdk.waiting import JobObservation
 
 __all__ = ["OptimizationJobClient", "RetryPolicy"]
 
@@ -172,6 +169,9 @@ class OptimizationJobClient(
         injectable, so code that waits can be tested without waiting.
         """
         _calls.check_name(DescribeOptimizationJobRequest, name)
+        # The waiter (and tenacity) load with the first wait, not with the client.
+        from optjob_sdk.waiting import wait_for_job
+
         return wait_for_job(
             self._describe_for_wait,
             name,
@@ -223,6 +223,8 @@ class OptimizationJobClient(
         >>> client.wait_many([], sleep=service.advance, clock=service.monotonic)
         {}
         """
+        from optjob_sdk.waiting import wait_for_jobs
+
         return wait_for_jobs(
             self._describe_for_wait,
             self._parsed_list_page,
@@ -253,6 +255,8 @@ class OptimizationJobClient(
         return JobPager(self._list_page, request, max_items=max_items, retry=self.retry_policy)
 
     def _stream(self, steps: _many.Steps | None, sleep: _Sleep | None) -> _Stream:
+        from optjob_sdk.waiting import _drive
+
         return _drive(steps, self._describe_for_wait, self._parsed_list_page, sleep)
 
     def _describe_for_wait(self, name: str) -> DescribeOptimizationJobResponse:

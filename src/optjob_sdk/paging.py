@@ -34,7 +34,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import tenacity
 
 from optjob_sdk._errors_map import is_transient, parse_response
 from optjob_sdk._validation import check
@@ -49,6 +48,7 @@ from optjob_sdk.models import (
 
 if TYPE_CHECKING:
     import pandas
+    import tenacity
 
 __all__ = ["JobPager", "PageCursor", "PagerBase", "RetryPolicy", "list_request"]
 
@@ -119,6 +119,8 @@ class RetryPolicy:
     ) -> M:
         """Run ``function``, retrying ``transient`` errors (by default: throttling, 5xx, a
         dropped connection, an unreadable answer); the last error is re-raised."""
+        import tenacity  # with the first listing, not with the client
+
         sleep = _plain(self.sleep) if self.sleep is not None else time.sleep
         result: M = tenacity.Retrying(sleep=sleep, **self._options(what, transient))(function)
         return result
@@ -137,12 +139,15 @@ class RetryPolicy:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         if self.sleep is not None:
             sleep = _awaitable(self.sleep)
+        import tenacity
+
         retrying = tenacity.AsyncRetrying(sleep=sleep, **self._options(what, transient))
         result: M = await retrying(function)
         return result
 
     def _options(self, what: str, transient: Callable[[BaseException], bool]) -> dict[str, Any]:
         """tenacity's arguments, but for ``sleep`` (the sync and the async loop's own)."""
+        import tenacity
 
         def log_retry(state: tenacity.RetryCallState) -> None:
             outcome = state.outcome

@@ -127,7 +127,7 @@ def test_wait_validates_then_delegates_with_a_describe_that_raises_mapped_errors
             describe(name)  # the first answer: not found yet (eventual consistency)
         return describe(name)
 
-    monkeypatch.setattr("optjob_sdk.client.wait_for_job", wait_for_job)
+    monkeypatch.setattr("optjob_sdk.waiting.wait_for_job", wait_for_job)  # loaded at the first wait
     answers = iter(
         [(400, error_body("ResourceNotFound")), (200, load_example("describe-completed"))]
     )

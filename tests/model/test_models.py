@@ -8,6 +8,7 @@ import subprocess
 import sys
 import unicodedata
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -32,6 +33,10 @@ from optjob_sdk import (
     validate,
 )
 from optjob_sdk._patterns import SKIPPED_PLANES, UnsupportedPatternError, full_matcher, translate
+
+EXAMPLE_REQUEST = (
+    Path(__file__).resolve().parents[1] / "data" / "examples" / "awq-quantization.json"
+)
 
 REQUESTS = [
     "awq-quantization",
@@ -243,3 +248,27 @@ def test_the_skipped_planes_hold_no_letters_separators_or_numbers() -> None:
     # The category scan skips planes 4-13; prove the shortcut on this Python's Unicode.
     found = [code for code in SKIPPED_PLANES if unicodedata.category(chr(code))[0] in "LZN"]
     assert found == []
+
+
+def test_create_describe_stop_and_delete_load_no_waiter_no_sweep_and_no_cattrs() -> None:
+    """A process that only creates and describes (a CLI call, a Lambda function) pays for
+    none of the waiter (tenacity), the sweep machinery or cattrs: they load at the first
+    wait, sweep or listing. (difflib, for the SDK's suggestions, loads at the first mistake;
+    the emulator used here imports it for its own.)"""
+    code = (
+        "import sys, json\n"
+        "from optjob_sdk import OptimizationJobClient, load_request\n"
+        "from optjob_sdk.testing import FakeOptimizationService\n"
+        "service = FakeOptimizationService()\n"
+        "client = OptimizationJobClient(service.client())\n"
+        f"request = load_request({str(EXAMPLE_REQUEST)!r})\n"
+        "client.create(request)\n"
+        "client.describe(request.optimization_job_name)\n"
+        "client.stop(request.optimization_job_name)\n"
+        "loaded = [m for m in ('tenacity', 'cattrs', 'optjob_sdk._many',\n"
+        "    'optjob_sdk._waits', 'optjob_sdk.waiting', 'optjob_sdk._schedule',\n"
+        "    'optjob_sdk._progress') if m in sys.modules]\n"
+        "print(json.dumps(loaded))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
