@@ -29,10 +29,10 @@ from optjob_sdk import _calls, _many
 from optjob_sdk._calls import CREATE, DELETE, DESCRIBE, LIST, STOP, Params, check_client
 from optjob_sdk._client_base import ClientBase
 from optjob_sdk._client_compat import check_supported
+from optjob_sdk._defaults import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk._endpoint import client_options, creating_client, effective_endpoint
 from optjob_sdk._errors_map import parse_response
 from optjob_sdk._reconcile import outcome_unknown, reconciled, retry_attempts
-from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk._waits import JobObservation, make_waiter
 from optjob_sdk.aio.paging import AsyncJobPager
 from optjob_sdk.aio.waiting import AsyncSleep, drive, wait_for_job

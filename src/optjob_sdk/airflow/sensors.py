@@ -7,7 +7,7 @@ import time
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from optjob_sdk._schedule import DEFAULT_MAX_POLL_INTERVAL
+from optjob_sdk._defaults import DEFAULT_MAX_POLL_INTERVAL
 from optjob_sdk.airflow import _connection, _outcome
 from optjob_sdk.airflow._compat import BaseSensorOperator, default_deferrable
 from optjob_sdk.airflow.triggers import OptimizationJobTrigger
