@@ -51,6 +51,9 @@ ENUM_NAMES = {
     "ModelSpeculativeDecodingS3DataType": "SpeculativeDecodingS3DataType",
 }
 
+#: The JSON protocol's integer types (Smithy's): a 32-bit ``integer``, a 64-bit ``long``.
+WIRE_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
 #: The public names of the generated _codec.py.
 CODEC_NAMES = ("CHECKERS", "READERS", "WRITERS", "Fallback", "checker_for", "writer_for")
 
@@ -551,7 +554,7 @@ class Generator:
                 ]
             return lines
         if kind in ("integer", "long"):
-            low, high = (-(2**31), 2**31 - 1) if kind == "integer" else (-(2**63), 2**63 - 1)
+            low, high = WIRE_RANGES[kind]
             return [
                 f"if {var}.__class__ is not int or not {low} <= {var} <= {high}:",
                 "    raise Fallback",
@@ -678,7 +681,7 @@ class Generator:
                 lines += [f"if not full_matcher({meta['pattern']!r})({var}):", "    raise Fallback"]
             return lines
         if kind in ("integer", "long"):
-            low, high = (-(2**31), 2**31 - 1) if kind == "integer" else (-(2**63), 2**63 - 1)
+            low, high = WIRE_RANGES[kind]
             low = max(low, meta.get("min", low))
             high = min(high, meta.get("max", high))
             return [

@@ -162,6 +162,29 @@ def test_the_checker_passes_nothing_the_general_check_refuses(
     assert out == to_dict(instance)
 
 
+FELL_BACK = object()
+
+
+def _both_walks(cls: type[Any], wire: Any) -> tuple[Any, Any]:
+    """The general walk's model (None where it refuses the data) and the reader's (or
+    FELL_BACK), quietly: unknown values are logged and warned about on purpose."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.WARNING)
+        try:
+            try:
+                general = structure(cls, wire, strict=False)
+            except ValidationError:
+                general = None
+            try:
+                fast = _codec.READERS[cls](wire)
+            except _codec.Fallback:
+                fast = FELL_BACK
+        finally:
+            logging.disable(logging.NOTSET)
+    return general, fast
+
+
 def _corrupt(data: st.DataObject, wire: Any) -> Any:
     """The wire data with one value somewhere replaced by anything JSON-like."""
     if isinstance(wire, dict) and wire and data.draw(st.booleans()):
@@ -193,20 +216,9 @@ def test_the_reader_makes_what_the_general_walk_makes(shape_name: str, data: st.
     wire: Any = to_dict(data.draw(model(cls)))
     if data.draw(st.booleans()):
         wire = _corrupt(data, wire)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logging.disable(logging.WARNING)
-        try:
-            try:
-                general = structure(cls, wire, strict=False)
-            except ValidationError:
-                general = None
-            try:
-                fast = _codec.READERS[cls](wire)
-            except _codec.Fallback:
-                return
-        finally:
-            logging.disable(logging.NOTSET)
+    general, fast = _both_walks(cls, wire)
+    if fast is FELL_BACK:
+        return
     assert general is not None, "the reader took data the general walk refuses"
     assert fast == general
     assert [type(getattr(fast, f.name)) for f in attrs.fields(cls)] == [
@@ -294,20 +306,8 @@ def test_every_member_with_every_wrong_value(shape_name: str, data: st.DataObjec
     for field in attrs.fields(cls):
         member = field.metadata[MEMBER_KEY].wire
         for bad in WIRE_BAD:
-            broken = {**wire, member: bad}
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                logging.disable(logging.WARNING)
-                try:
-                    try:
-                        general = structure(cls, broken, strict=False)
-                    except ValidationError:
-                        general = None
-                    try:
-                        fast = _codec.READERS[cls](broken)
-                    except _codec.Fallback:
-                        continue
-                finally:
-                    logging.disable(logging.NOTSET)
+            general, fast = _both_walks(cls, {**wire, member: bad})
+            if fast is FELL_BACK:
+                continue
             assert general is not None, (member, bad)
             assert fast == general, (member, bad)
