@@ -119,10 +119,15 @@ class RetryPolicy:
     ) -> M:
         """Run ``function``, retrying ``transient`` errors (by default: throttling, 5xx, a
         dropped connection, an unreadable answer); the last error is re-raised."""
-        import tenacity  # with the first listing, not with the client
+        try:
+            return function()  # the usual case: no retry, no tenacity (see _FirstAttempt)
+        except Exception as error:
+            first = _FirstAttempt.after(error, transient, self.max_attempts)
+        import tenacity  # with the first retry, not with the client
 
         sleep = _plain(self.sleep) if self.sleep is not None else time.sleep
-        result: M = tenacity.Retrying(sleep=sleep, **self._options(what, transient))(function)
+        retrying = tenacity.Retrying(sleep=sleep, **self._options(what, transient))
+        result: M = retrying(first.then(function))
         return result
 
     async def acall(
@@ -134,15 +139,19 @@ class RetryPolicy:
     ) -> M:
         """:meth:`call` for a coroutine function, pausing with ``asyncio.sleep`` (or with
         :attr:`sleep` when given, awaited when it is async)."""
+        try:
+            return await function()  # the usual case, as in call()
+        except Exception as error:
+            first = _FirstAttempt.after(error, transient, self.max_attempts)
         import asyncio
+
+        import tenacity
 
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         if self.sleep is not None:
             sleep = _awaitable(self.sleep)
-        import tenacity
-
         retrying = tenacity.AsyncRetrying(sleep=sleep, **self._options(what, transient))
-        result: M = await retrying(function)
+        result: M = await retrying(first.then_async(function))
         return result
 
     def _options(self, what: str, transient: Callable[[BaseException], bool]) -> dict[str, Any]:
@@ -168,6 +177,51 @@ class RetryPolicy:
             "before_sleep": log_retry,
             "reraise": True,
         }
+
+
+class _FirstAttempt:
+    """A first attempt made outside tenacity, failed: tenacity is given it back as its own
+    first attempt, so the retries (their number, waits and log lines) are exactly those of
+    a loop that made every attempt.
+
+    The attempt that succeeds (nearly every page) never builds a ``tenacity.Retrying``:
+    each one holds reference cycles (bound methods in its state), garbage that only the
+    cyclic collector frees, and a listing of 10,000 jobs made a hundred of them, enough to
+    set off full collections of the whole process (botocore's models included)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error: Exception | None = error
+
+    @classmethod
+    def after(
+        cls, error: Exception, transient: Callable[[BaseException], bool], attempts: int
+    ) -> _FirstAttempt:
+        """The failed first attempt, to retry; ``error`` is raised again at once when it is
+        not transient or no attempt is left."""
+        if attempts <= 1 or not transient(error):
+            raise error
+        return cls(error)
+
+    def _replay(self) -> None:
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+
+    def then(self, function: Callable[[], M]) -> Callable[[], M]:
+        def attempt() -> M:
+            self._replay()
+            return function()
+
+        return attempt
+
+    def then_async(self, function: Callable[[], Awaitable[M]]) -> Callable[[], Awaitable[M]]:
+        async def attempt() -> M:
+            self._replay()
+            return await function()
+
+        return attempt
 
 
 def _awaitable(sleep: Callable[[float], object]) -> Callable[[float], Awaitable[None]]:

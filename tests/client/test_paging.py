@@ -309,3 +309,30 @@ def test_retry_policy_refuses_nonsense() -> None:
         RetryPolicy(initial_backoff=-1)
     policy = RetryPolicy(initial_backoff=1.0, max_backoff=5.0, jitter=0.0)
     assert [policy.backoff(n) for n in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 5.0]
+
+
+def test_pages_that_succeed_build_no_retrying(
+    fresh_wire: Wire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tenacity's Retrying holds reference cycles, garbage for the cyclic collector: a
+    listing whose pages all succeed makes none (it made one a page)."""
+    import tenacity
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a Retrying was built for a page that succeeded")
+
+    monkeypatch.setattr(tenacity.Retrying, "__init__", refuse)
+    fresh_wire.reset(Flaky(7, {}))
+    client, sleeps = client_with_fake_sleep(fresh_wire)
+    assert len(names(client.list(page_size=2))) == 7
+    assert sleeps == []
+
+
+def test_one_attempt_raises_the_first_transient_error_without_a_pause(fresh_wire: Wire) -> None:
+    throttled = (400, error_body("ThrottlingException", "Rate exceeded"))
+    fresh_wire.reset(lambda op, body: throttled)
+    client, sleeps = client_with_fake_sleep(fresh_wire, max_attempts=1)
+    with pytest.raises(ThrottlingError):
+        list(client.list())
+    assert len(fresh_wire.requests) == 1
+    assert sleeps == []
