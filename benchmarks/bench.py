@@ -5,6 +5,7 @@
     python benchmarks/bench.py --only describe,list --rounds 5
     python benchmarks/bench.py --quick              # a tiny run (seconds): does it work?
     python benchmarks/bench.py --profile create     # where the SDK side's time goes
+    python benchmarks/bench.py --instructions       # instructions per call, callgrind
 
 ``nox -s bench`` runs it on an installed (not editable) package and writes RESULTS.md.
 
@@ -16,6 +17,11 @@ two sides interleaved (raw, sdk, sdk, raw, ...) so that the machine's noise hits
 the ratio is sdk/raw. Only ratios measured in the same run mean anything: the machines are
 shared and noisy.
 
+So the in-process figures (describe, create, list) are also counted in instructions: the
+same work run by a child process under valgrind's callgrind, once without the measured
+calls and once with them; the difference per call is the same from run to run, whatever
+else the machine does (``--instructions`` alone; in the full run when valgrind is found).
+
 No AWS account is needed: the in-process figures are answered by
 ``_endpoint.FakeEndpoint`` (a botocore ``before-send`` handler: botocore's real serializer
 and parser, no network), the CLI figure by the SDK's emulator served over loopback HTTP.
@@ -24,17 +30,22 @@ and parser, no network), the CLI figure by the SDK's emulator served over loopba
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import cProfile
 import dataclasses
 import datetime
 import importlib.metadata
+import itertools
+import json
 import math
 import os
 import platform
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -65,18 +76,22 @@ T = TypeVar("T")
 class Settings:
     """How much to measure. ``rounds``: samples per side of every figure (fresh processes
     for cold/cli/import, timed repetitions for describe/create/list), each figure's own
-    default when None; ``calls``: calls per timed repetition of describe and create."""
+    default when None; ``calls``: calls per timed repetition of describe and create;
+    ``ir_calls`` and ``ir_listings``: the calls (describe, create) and whole listings (list)
+    a child counted by callgrind makes after its warm-up."""
 
     rounds: int | None = None
     calls: int = 100
     jobs: int = 10_000
+    ir_calls: int = 200
+    ir_listings: int = 2
 
     def rounds_for(self, figure: str) -> int:
         return self.rounds if self.rounds is not None else DEFAULT_ROUNDS[figure]
 
 
 DEFAULT_ROUNDS = {"cold": 21, "describe": 41, "create": 41, "list": 11, "cli": 15, "import": 21}
-QUICK = Settings(rounds=2, calls=20, jobs=250)
+QUICK = Settings(rounds=2, calls=20, jobs=250, ir_calls=10, ir_listings=1)
 
 
 # -- results and their arithmetic -------------------------------------------------------
@@ -84,17 +99,19 @@ QUICK = Settings(rounds=2, calls=20, jobs=250)
 
 @dataclasses.dataclass
 class Figure:
-    """One row of the results: the two sides' medians (seconds) and what is targeted.
+    """One row of the results: the two sides' figures and what is targeted. With ``unit``
+    ``"s"`` the figures are medians in seconds, with ``"Ir"`` instructions executed per
+    unit of work (callgrind's counts).
 
     ``limit`` is the highest acceptable sdk/raw ratio, or with ``absolute`` the highest
-    acceptable SDK time in seconds; ``raw`` is None when the raw side could not run
-    (``note`` says why). ``ok`` is False when a side broke a rule of the figure (the list's
-    call count, say), whatever the times."""
+    acceptable SDK time in seconds; ``raw`` (or both sides) is None when the side could not
+    run (``raw_note``/``sdk_note`` say why). ``ok`` is False when a side broke a rule of
+    the figure (the list's call count, say), whatever the times."""
 
     key: str
     label: str
     raw: float | None
-    sdk: float
+    sdk: float | None
     target: str
     limit: float | None
     how: str
@@ -102,6 +119,7 @@ class Figure:
     raw_note: str = ""
     sdk_note: str = ""
     ok: bool = True
+    unit: str = "s"
 
     @property
     def ratio(self) -> float | None:
@@ -113,7 +131,7 @@ class Figure:
         if self.limit is None:
             return None
         if self.absolute:
-            return self.ok and self.sdk < self.limit
+            return None if self.sdk is None else self.ok and self.sdk < self.limit
         value = self.ratio
         return None if value is None else self.ok and value <= self.limit
 
@@ -125,9 +143,9 @@ def median(samples: Sequence[float]) -> float:
     return statistics.median(samples)
 
 
-def ratio(sdk: float, raw: float | None) -> float | None:
-    """sdk/raw: below 1 the SDK is faster. None when there is no raw figure."""
-    if raw is None or raw <= 0:
+def ratio(sdk: float | None, raw: float | None) -> float | None:
+    """sdk/raw: below 1 the SDK is faster. None when a side has no figure."""
+    if sdk is None or raw is None or raw <= 0:
         return None
     return sdk / raw
 
@@ -164,25 +182,61 @@ def per_call(fn: Callable[[], object], calls: int) -> Callable[[], float]:
 # -- the in-process figures --------------------------------------------------------------
 
 
-def describe_figure(settings: Settings) -> Figure:
-    """describe, per call, warm: the SDK's ``describe`` against boto3's
-    ``describe_optimization_job``, on one client and one endpoint."""
+@dataclasses.dataclass
+class Work:
+    """One in-process figure's work, set up: ``sides`` maps ``raw`` and ``sdk`` to one unit
+    of their work (one call; for the list, one whole listing, which returns the number of
+    jobs listed), ``warm_up`` is how many units of each side run (interleaved) before any
+    is measured, with the endpoint holding ``warm_up_jobs`` jobs meanwhile when given (a
+    listing warms up on two pages: 98 more would only cost time, under callgrind minutes).
+    The timed figures and the instruction counts both run this, so that both measure the
+    same work."""
+
+    endpoint: FakeEndpoint
+    sides: dict[str, Callable[[], object]]
+    warm_up: int
+    warm_up_jobs: int | None = None
+
+
+def warm(work: Work) -> None:
+    """The warm-up: ``work.warm_up`` units of each side, interleaved; their results are
+    dropped at once (kept, they would be more objects for every later garbage collection
+    to visit)."""
+
+    def dropping(fn: Callable[[], object]) -> Callable[[], None]:
+        def unit() -> None:
+            fn()
+
+        return unit
+
+    jobs = work.endpoint.jobs
+    if work.warm_up_jobs is not None:
+        work.endpoint.jobs = work.warm_up_jobs
+    try:
+        interleaved({name: dropping(fn) for name, fn in work.sides.items()}, work.warm_up)
+    finally:
+        work.endpoint.jobs = jobs
+
+
+def describe_work(settings: Settings) -> Work:
+    """describe's work: one boto3 client, one endpoint; a unit is one describe."""
     endpoint = FakeEndpoint()
     raw_client = make_client(endpoint)
     client = OptimizationJobClient(raw_client)
-    sides = {
-        "raw": per_call(lambda: raw_client.describe_optimization_job(OptimizationJobName=NAME), 1),
-        "sdk": per_call(lambda: client.describe(NAME), 1),
+    sides: dict[str, Callable[[], object]] = {
+        "raw": lambda: raw_client.describe_optimization_job(OptimizationJobName=NAME),
+        "sdk": lambda: client.describe(NAME),
     }
-    interleaved(sides, 25)  # warm botocore's caches and the SDK's structure hooks
+    return Work(endpoint, sides, warm_up=25)  # botocore's caches, the SDK's structure hooks
+
+
+def describe_figure(settings: Settings) -> Figure:
+    """describe, per call, warm: the SDK's ``describe`` against boto3's
+    ``describe_optimization_job``, on one client and one endpoint."""
+    work = describe_work(settings)
+    warm(work)
     rounds, calls = settings.rounds_for("describe"), settings.calls
-    sides = {
-        "raw": per_call(
-            lambda: raw_client.describe_optimization_job(OptimizationJobName=NAME), calls
-        ),
-        "sdk": per_call(lambda: client.describe(NAME), calls),
-    }
-    samples = interleaved(sides, rounds)
+    samples = interleaved({name: per_call(fn, calls) for name, fn in work.sides.items()}, rounds)
     return Figure(
         key="describe",
         label="describe, per call (warm)",
@@ -249,8 +303,9 @@ def raw_request(number: int) -> dict[str, Any]:
     }
 
 
-def create_figure(settings: Settings) -> Figure:
-    """create, per call, building and validating the request included."""
+def create_work(settings: Settings) -> Work:
+    """create's work: one boto3 client, one endpoint; a unit builds a new request (a new
+    job name each time) and sends it."""
     endpoint = FakeEndpoint()
     raw_client = make_client(endpoint)
     client = OptimizationJobClient(raw_client)
@@ -264,17 +319,21 @@ def create_figure(settings: Settings) -> Figure:
         assert response.optimization_job_arn.startswith(ARN_PREFIX)
         return response
 
-    interleaved({"raw": per_call(raw_create, 1), "sdk": per_call(sdk_create, 1)}, 25)
+    return Work(endpoint, {"raw": raw_create, "sdk": sdk_create}, warm_up=25)
+
+
+def create_figure(settings: Settings) -> Figure:
+    """create, per call, building and validating the request included."""
+    work = create_work(settings)
+    warm(work)
     rounds, calls = settings.rounds_for("create"), settings.calls
     # Each side's calls, counted apart: create must make one call, no more (no describe).
     counts = {}
-    for name, fn in (("raw", raw_create), ("sdk", sdk_create)):
-        endpoint.calls.clear()
+    for name, fn in work.sides.items():
+        work.endpoint.calls.clear()
         fn()
-        counts[name] = dict(endpoint.calls)
-    samples = interleaved(
-        {"raw": per_call(raw_create, calls), "sdk": per_call(sdk_create, calls)}, rounds
-    )
+        counts[name] = dict(work.endpoint.calls)
+    samples = interleaved({name: per_call(fn, calls) for name, fn in work.sides.items()}, rounds)
     one = {"CreateOptimizationJob": 1}
     return Figure(
         key="create",
@@ -305,10 +364,10 @@ def _ops(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{n} {operation}" for operation, n in counts.items()) or "no call"
 
 
-def list_figure(settings: Settings) -> Figure:
-    """Listing ``settings.jobs`` jobs: the SDK's pager against boto3's cheapest loop."""
-    jobs = settings.jobs
-    endpoint = FakeEndpoint(jobs)
+def list_work(settings: Settings) -> Work:
+    """The list's work: ``settings.jobs`` jobs on one endpoint; a unit is a whole listing,
+    the SDK's pager against boto3's cheapest loop, each returning how many jobs it saw."""
+    endpoint = FakeEndpoint(settings.jobs)
     raw_client = make_client(endpoint)
     client = OptimizationJobClient(raw_client)
 
@@ -324,9 +383,18 @@ def list_figure(settings: Settings) -> Figure:
     def sdk_list() -> int:
         return sum(1 for _ in client.list())
 
+    # The warm-up: one listing a side, of two pages (one with a NextToken, one without).
+    return Work(endpoint, {"raw": raw_list, "sdk": sdk_list}, warm_up=1, warm_up_jobs=200)
+
+
+def list_figure(settings: Settings) -> Figure:
+    """Listing ``settings.jobs`` jobs: the SDK's pager against boto3's cheapest loop."""
+    jobs = settings.jobs
+    work = list_work(settings)
+    endpoint = work.endpoint
     calls: dict[str, list[int]] = {"raw": [], "sdk": []}
 
-    def sampler(name: str, fn: Callable[[], int]) -> Callable[[], float]:
+    def sampler(name: str, fn: Callable[[], object]) -> Callable[[], float]:
         def sample() -> float:
             endpoint.calls.clear()
             start = CLOCK()
@@ -340,9 +408,8 @@ def list_figure(settings: Settings) -> Figure:
         return sample
 
     rounds = settings.rounds_for("list")
-    sides = {"raw": sampler("raw", raw_list), "sdk": sampler("sdk", sdk_list)}
-    interleaved(sides, 1)  # warm-up
-    samples = interleaved(sides, rounds)
+    warm(work)
+    samples = interleaved({name: sampler(name, fn) for name, fn in work.sides.items()}, rounds)
     ideal = math.ceil(jobs / 100)
     raw_calls, sdk_calls = set(calls["raw"]), set(calls["sdk"])
     return Figure(
@@ -361,13 +428,200 @@ def list_figure(settings: Settings) -> Figure:
             f"counting the summaries (the least work boto3 code can do). SDK: "
             f"`sum(1 for _ in client.list())`, each summary a typed model. The "
             f"ListOptimizationJobs calls of every round are counted (ideal: {ideal}). One "
-            f"warm-up round, then {rounds} interleaved rounds; median CPU time of a whole listing."
+            f"warm-up listing a side (of 200 jobs: two pages), then {rounds} interleaved rounds; "
+            f"median CPU time of a whole listing."
         ),
     )
 
 
 def _calls_note(counts: set[int]) -> str:
     return f"{'/'.join(map(str, sorted(counts)))} calls"
+
+
+# -- instruction counts (callgrind) ------------------------------------------------------
+
+#: Each in-process figure's work, set up (the children of the instruction counts run it).
+WORK: dict[str, Callable[[Settings], Work]] = {
+    "describe": describe_work,
+    "create": create_work,
+    "list": list_work,
+}
+
+
+def unit_calls(figure: str, settings: Settings) -> dict[str, int]:
+    """The calls to the endpoint that one unit of ``figure``'s work must make."""
+    if figure == "list":
+        return {"ListOptimizationJobs": math.ceil(settings.jobs / 100)}
+    return {"describe": {"DescribeOptimizationJob": 1}, "create": {"CreateOptimizationJob": 1}}[
+        figure
+    ]
+
+
+def child(figure: str, side: str, units: int, settings: Settings) -> dict[str, int]:
+    """What a child counted by callgrind runs (``bench.py --child FIGURE SIDE UNITS``): the
+    figure's set-up and warm-up, exactly as the timed figure does them, then ``units``
+    units of ``side``'s work; the endpoint calls made, all told."""
+    work = WORK[figure](settings)
+    warm(work)
+    fn = work.sides[side]
+    for _ in range(units):
+        fn()
+    return dict(work.endpoint.calls)
+
+
+def callgrind_total(text: str) -> int:
+    """The instructions executed (Ir), all told, from a callgrind output file's text: its
+    ``totals:`` line (else its ``summary:`` line), at the place of ``Ir`` among the
+    ``events:`` (the first one, and the only one unless a simulation was asked for)."""
+    events: list[str] | None = None
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        key, colon, rest = line.partition(":")
+        if not colon:
+            continue
+        if key == "events":
+            events = rest.split()
+        elif key in ("totals", "summary"):
+            found.setdefault(key, rest.split())
+    if events is None or "Ir" not in events:
+        raise ValueError("not a callgrind output file with Ir counted: no 'events:' with Ir")
+    for key in ("totals", "summary"):
+        if key in found:
+            return int(found[key][events.index("Ir")])
+    raise ValueError("no 'totals:' or 'summary:' line in the callgrind output")
+
+
+def per_unit(setup: int, total: int, units: int) -> float:
+    """Instructions per unit of work: (Ir with ``units`` units - Ir without) / units."""
+    if units < 1:
+        raise ValueError(f"units must be at least 1, not {units}")
+    if total < setup:
+        raise ValueError(f"fewer instructions with the work ({total}) than without ({setup})")
+    return (total - setup) / units
+
+
+def count_instructions(
+    valgrind: str, figure: str, side: str, units: int, settings: Settings
+) -> tuple[int, dict[str, int]]:
+    """Runs ``bench.py --child figure side units`` under callgrind; the instructions it
+    executed (Ir, all told) and the endpoint calls it made."""
+    with tempfile.TemporaryDirectory(prefix="optjob-bench-") as tmp:
+        out = Path(tmp) / "callgrind.out"
+        argv = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", *CALLGRIND_OPTIONS]
+        argv += [sys.executable, str(Path(__file__).resolve()), "--child", figure, side]
+        argv += [str(units), "--jobs", str(settings.jobs)]
+        # The same hashes in every child (set and dict layouts, hence the work, alike), and no
+        # bytecode written: every child finds the same files, so the set-up is the same work.
+        env = fake_aws_environment() | {"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        _, stdout = run_process(argv, env)
+        return callgrind_total(out.read_text(encoding="utf-8")), json.loads(stdout)
+
+
+#: Only the totals are read: no per-line or per-instruction detail, a plain file.
+CALLGRIND_OPTIONS = ("--dump-line=no", "--dump-instr=no", "--compress-strings=no")
+
+
+def units_for(figure: str, settings: Settings) -> int:
+    """Units of work a counted child runs after its warm-up: calls, or whole listings."""
+    return settings.ir_listings if figure == "list" else settings.ir_calls
+
+
+def instruction_figures(figures: Sequence[str], settings: Settings) -> list[Figure]:
+    """Instructions per unit of each in-process figure's work, raw and SDK, counted by
+    valgrind's callgrind: a child with no unit of work (set-up and warm-up only: the same
+    for both sides, as the warm-up warms both) and, for each side, one with ``units_for``
+    units after the same set-up and warm-up; the difference, divided by the units. The
+    children run in parallel, one a core (counts do not depend on what else runs)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return [
+            _instruction_row(figure, settings, None, None, "valgrind not installed", "")
+            for figure in figures
+        ]
+    # The list's children first: they take longest (whole listings of 10,000 jobs).
+    tasks = [
+        (figure, side, units)
+        for figure in sorted(figures, key=lambda f: f != "list")
+        for side, units in (
+            ("raw", 0),
+            ("raw", units_for(figure, settings)),
+            ("sdk", units_for(figure, settings)),
+        )
+    ]
+    workers = max(1, min(len(tasks), os.cpu_count() or 1))
+    started = time.perf_counter()
+    finished = itertools.count(1)  # next() on it is atomic: the threads share it
+
+    def task(figure: str, side: str, units: int) -> tuple[int, dict[str, int]]:
+        result = count_instructions(valgrind, figure, side, units, settings)
+        print(
+            f"  callgrind {next(finished)}/{len(tasks)}: {figure} "
+            f"{f'{side}, {units} unit(s)' if units else 'set-up and warm-up only'}: "
+            f"{result[0]:,} Ir ({time.perf_counter() - started:.0f} s so far)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return result
+
+    print(
+        f"counting instructions: {len(tasks)} children under callgrind, {workers} at a time",
+        file=sys.stderr,
+        flush=True,
+    )
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        counted = dict(zip(tasks, pool.map(lambda t: task(*t), tasks), strict=True))
+    rows = []
+    for figure in figures:
+        units = units_for(figure, settings)
+        expected = {op: n * units for op, n in unit_calls(figure, settings).items()}
+        per: dict[str, float] = {}
+        notes: dict[str, str] = {}
+        for side in ("raw", "sdk"):
+            # Without units, the child runs no side's work: its side is a placeholder.
+            (setup, setup_calls), (total, total_calls) = (
+                counted[figure, "raw", 0],
+                counted[figure, side, units],
+            )
+            per[side] = per_unit(setup, total, units)
+            made = {op: n - setup_calls.get(op, 0) for op, n in total_calls.items()}
+            made = {op: n for op, n in made.items() if n}
+            notes[side] = "" if made == expected else f"calls: {_ops(made)}"
+        row = _instruction_row(figure, settings, per["raw"], per["sdk"], notes["raw"], notes["sdk"])
+        rows.append(row)
+    return rows
+
+
+def _instruction_row(
+    figure: str,
+    settings: Settings,
+    raw: float | None,
+    sdk: float | None,
+    raw_note: str,
+    sdk_note: str,
+) -> Figure:
+    units = units_for(figure, settings)
+    what = "listing" if figure == "list" else "call"
+    labels = {
+        "describe": "describe: instructions per call",
+        "create": "create: instructions per call, request built and validated",
+        "list": f"listing {settings.jobs:,} jobs: instructions per listing",
+    }
+    return Figure(
+        key=figure,
+        label=labels[figure],
+        raw=raw,
+        sdk=sdk,
+        target={"describe": "<= 1.05x", "create": "<= 1.15x", "list": "<= 1.05x"}[figure],
+        limit={"describe": 1.05, "create": 1.15, "list": 1.05}[figure],
+        unit="Ir",
+        raw_note=raw_note,
+        sdk_note=sdk_note,
+        ok=not raw_note and not sdk_note,
+        how=(
+            f"the {figure} figure's work; N = {units} {what}(s) after the warm-up "
+            f"({_ops(unit_calls(figure, settings))} a {what}, checked)"
+        ),
+    )
 
 
 # -- the fresh-process figures -----------------------------------------------------------
@@ -665,37 +919,88 @@ def duration(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
+def amount(value: float, unit: str) -> str:
+    """A side's figure as shown: a time (``unit`` "s"), or a count of instructions."""
+    return f"{value:,.0f}" if unit == "Ir" else duration(value)
+
+
 def cells(row: Figure) -> list[str]:
     """The row as the table's cells: figure, raw, sdk, ratio, target, met."""
-    raw = duration(row.raw) if row.raw is not None else ""
-    raw = f"{raw} ({row.raw_note})" if raw and row.raw_note else raw or row.raw_note or "-"
-    sdk = duration(row.sdk) + (f" ({row.sdk_note})" if row.sdk_note else "")
+
+    def side(value: float | None, note: str) -> str:
+        shown = "" if value is None else amount(value, row.unit)
+        return f"{shown} ({note})" if shown and note else shown or note or "-"
+
     value = row.ratio
+    # Counts are the same from run to run, to 0.1%: a third decimal means something.
+    shown = "-" if value is None else f"{value:.3f}x" if row.unit == "Ir" else f"{value:.2f}x"
     met = {True: "yes", False: "**no**", None: "-"}[row.met]
-    return [row.label, raw, sdk, "-" if value is None else f"{value:.2f}x", row.target, met]
+    return [
+        row.label,
+        side(row.raw, row.raw_note),
+        side(row.sdk, row.sdk_note),
+        shown,
+        row.target,
+        met,
+    ]
 
 
 HEADER = ["figure", "raw boto3 (or aws CLI)", "optjob-sdk", "ratio", "target", "met"]
+IR_HEADER = ["instructions (callgrind)", "raw boto3", "optjob-sdk", "ratio", "target", "met"]
 
 
-def table(rows: Sequence[Figure]) -> str:
+def split(rows: Sequence[Figure]) -> list[tuple[list[str], list[Figure]]]:
+    """The rows by kind, each with its table's header: the times (CPU or wall), then the
+    instruction counts; a kind without rows is left out."""
+    kinds = [(HEADER, [r for r in rows if r.unit != "Ir"])]
+    kinds.append((IR_HEADER, [r for r in rows if r.unit == "Ir"]))
+    return [(header, chosen) for header, chosen in kinds if chosen]
+
+
+def table(rows: Sequence[Figure], header: Sequence[str] = HEADER) -> str:
     """The rows as a Markdown table."""
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cells(row)) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def text_table(rows: Sequence[Figure]) -> str:
-    """The rows as aligned plain text, for the terminal."""
-    grid = [HEADER, *(cells(row) for row in rows)]
-    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADER))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in grid
-    )
+    """The rows as aligned plain text, for the terminal (one table per kind of row)."""
+    tables = []
+    for header, chosen in split(rows):
+        grid = [list(header), *(cells(row) for row in chosen)]
+        widths = [max(len(line[i]) for line in grid) for i in range(len(header))]
+        tables.append(
+            "\n".join(
+                "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in grid
+            )
+        )
+    return "\n\n".join(tables)
+
+
+INSTRUCTIONS_HOW = (
+    "The work of the timed describe, create and list figures (the same functions: the "
+    "same endpoint and client, the same SDK request built per call, the same raw loop, the "
+    "same warm-up), run by a child process, `python bench.py --child FIGURE SIDE N`, under "
+    "valgrind's callgrind (`valgrind --tool=callgrind`), which counts the machine "
+    "instructions the process executes (Ir). One child runs with N = 0 (set-up only: the "
+    "interpreter, the imports, the client and endpoint, the warm-up of both sides, as in "
+    "the timed figure), and one a side with N units of that side's work after the same "
+    "set-up and warm-up; a side's figure is (Ir(N) - Ir(0)) / N, so that only the measured "
+    "units remain. The endpoint calls the N units made are checked. The children run "
+    "with `PYTHONHASHSEED=0` and write no bytecode, so that a count is the same from run "
+    "to run (to 0.1%) whatever else the machine is "
+    "doing. Why: this machine is shared, and its CPU times swing by tens of percent from "
+    "run to run, far more than the SDK's extra work; the counts show that work exactly. "
+    "What they do not capture is what an instruction costs: cache misses and memory "
+    "stalls (the SDK's typed models are more objects to allocate and visit), branch "
+    "mispredictions; hence both are reported, and the two ratios may differ."
+)
 
 
 def markdown(rows: Sequence[Figure], about: Mapping[str, str], when: datetime.datetime) -> str:
-    """RESULTS.md: title, date and machine, how each figure was measured, the table."""
+    """RESULTS.md: title, date and machine, the tables (times, then instruction counts),
+    how each figure was measured."""
     parts = [
         "# Benchmarks: optjob-sdk against raw boto3",
         "",
@@ -708,14 +1013,25 @@ def markdown(rows: Sequence[Figure], about: Mapping[str, str], when: datetime.da
         "",
         "## Results",
         "",
-        table(rows),
-        "",
-        "## How each figure is measured",
-        "",
     ]
+    counted = [row for row in rows if row.unit == "Ir"]
+    for header, chosen in split(rows):
+        if header is IR_HEADER:
+            parts += [
+                "### Instructions per call (callgrind)",
+                "",
+                "Instructions executed per call (per listing for the list), counted by "
+                "valgrind: the same from run to run, whatever else the machine is doing.",
+                "",
+            ]
+        parts += [table(chosen, header), ""]
+    parts += ["## How each figure is measured", ""]
     for row in rows:
-        if row.how:
+        if row.how and row.unit != "Ir":
             parts += [f"**{row.label}**: {row.how}", ""]
+    if counted:
+        parts += [f"**Instructions per call (callgrind)**: {INSTRUCTIONS_HOW}", ""]
+        parts += [f"- {row.label}: {row.how}." for row in counted if row.how] + [""]
     return "\n".join(parts[:-1]) + "\n"
 
 
@@ -800,6 +1116,8 @@ def import_profile() -> None:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The options; ``timed`` and ``counted`` name the figures to time and those whose
+    instructions to count (both in FIGURES' order)."""
     parser = argparse.ArgumentParser(
         description=(__doc__ or "").splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -811,11 +1129,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--calls", type=int, default=100, help="calls per describe/create round")
     parser.add_argument("--jobs", type=int, default=10_000, help="jobs to list")
-    parser.add_argument("--quick", action="store_true", help="a tiny run: does it all work?")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a tiny run: does it all work? (no instruction counts, unless --instructions)",
+    )
     parser.add_argument("--only", help=f"comma-separated figures, of: {', '.join(FIGURES)}")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help=(
+            f"only count instructions (valgrind's callgrind) per call of the in-process "
+            f"figures ({', '.join(WORK)}, or those of --only among them): deterministic, "
+            f"where CPU times are noisy. The full run (no --only, no --quick) counts them "
+            f"too, after the times, when valgrind is installed"
+        ),
+    )
     parser.add_argument("--write", type=Path, metavar="PATH", help="write the Markdown here")
     parser.add_argument(
         "--profile", metavar="FIGURE", help="profile the SDK side of one figure instead"
+    )
+    # What a child counted by callgrind runs: FIGURE's set-up and warm-up, then UNITS units
+    # of SIDE's work; it prints the endpoint calls made, as JSON.
+    parser.add_argument(
+        "--child", nargs=3, metavar=("FIGURE", "SIDE", "UNITS"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     chosen = args.only.split(",") if args.only else list(FIGURES)
@@ -823,23 +1160,57 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown figure(s) {unknown}; known: {', '.join(FIGURES)}")
     args.figures = [name for name in FIGURES if name in chosen]  # always in FIGURES' order
+    if args.child:
+        figure, side, units = args.child
+        if figure not in WORK or side not in ("raw", "sdk") or not units.isdigit():
+            parser.error(f"--child: one of {', '.join(WORK)}, raw or sdk, a count")
+        args.child = (figure, side, int(units))
+    if args.instructions:
+        args.timed = []
+        args.counted = [name for name in args.figures if name in WORK]
+        if not args.counted:
+            parser.error(f"--instructions counts {', '.join(WORK)}; --only names none of them")
+        if shutil.which("valgrind") is None:
+            parser.error("--instructions: valgrind is not installed (not on PATH)")
+    else:
+        args.timed = args.figures
+        args.counted = [] if args.only or args.quick else list(WORK)
     return args
 
 
+def valgrind_version() -> str:
+    """``valgrind --version``, or that it is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return "not installed"
+    done = subprocess.run([valgrind, "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown version"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    started = time.perf_counter()
     args = parse_args(argv)
     if args.quick:
         settings = dataclasses.replace(QUICK, rounds=args.rounds or QUICK.rounds)
     else:
         settings = Settings(rounds=args.rounds, calls=args.calls, jobs=args.jobs)
+    if args.child:
+        figure, side, units = args.child
+        print(json.dumps(child(figure, side, units, settings)))
+        return
     if args.profile:
         profile(args.profile, settings)
         return
     when = datetime.datetime.now(datetime.timezone.utc)
     about = machine()  # before measuring: the load average is the one the run started with
     about["bytecode"] = precompile()
-    rows = run(args.figures, settings)
+    rows = run(args.timed, settings)
     about["load average at the end"] = load_average()  # how busy the machine was meanwhile
+    if args.counted:
+        # After the times (the children would take the cores the timed figures run on).
+        about["valgrind"] = valgrind_version()
+        rows += instruction_figures(args.counted, settings)
+    about["the whole run took"] = f"{time.perf_counter() - started:.0f} s"
     print(text_table(rows))
     if args.write:
         args.write.write_text(markdown(rows, about, when), encoding="utf-8")

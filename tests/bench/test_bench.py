@@ -196,3 +196,183 @@ def test_cold_scripts_are_python_and_the_sdk_side_runs(bench: ModuleType) -> Non
         [sys.executable, "-c", bench.COLD_SCRIPTS["sdk"]], bench.fake_aws_environment()
     )
     assert 0 < float(out) < wall  # the script's own time lies within the process's
+
+
+# -- instruction counts (callgrind is never run here) ------------------------------------
+
+CALLGRIND_OUT = """\
+# callgrind format
+version: 1
+creator: callgrind-3.19.0
+pid: 4242
+cmd:  python bench.py --child describe raw 0
+part: 1
+
+desc: I1 cache:
+desc: Timerange: Basic block 0 - 123
+positions: line
+events: {events}
+summary: {summary}
+
+fn=(1) main
+0 {summary}
+
+totals: {totals}
+"""
+
+
+def test_callgrind_total_reads_the_totals_at_the_place_of_ir(bench: ModuleType) -> None:
+    text = CALLGRIND_OUT.format(events="Ir", summary="1844866829", totals="1844866829")
+    assert bench.callgrind_total(text) == 1_844_866_829
+    # Other events counted beside Ir (a cache simulation, say): Ir's column, not the first.
+    text = CALLGRIND_OUT.format(events="Dr Ir Dw", summary="5 17 9", totals="6 18 10")
+    assert bench.callgrind_total(text) == 18  # totals first, when both are there
+    no_totals = CALLGRIND_OUT.format(events="Ir", summary="77", totals="1").replace(
+        "totals: 1\n", ""
+    )
+    assert bench.callgrind_total(no_totals) == 77
+
+
+def test_callgrind_total_refuses_what_is_not_a_count_of_ir(bench: ModuleType) -> None:
+    with pytest.raises(ValueError, match="Ir"):
+        bench.callgrind_total(CALLGRIND_OUT.format(events="Dr Dw", summary="1 2", totals="1 2"))
+    with pytest.raises(ValueError, match="totals"):
+        bench.callgrind_total("events: Ir\nfn=(1) main\n0 5\n")
+    with pytest.raises(ValueError, match="Ir"):
+        bench.callgrind_total("")
+
+
+@given(setup=st.integers(0, 10**10), per=st.integers(0, 10**8), units=st.integers(1, 1000))
+def test_per_unit_subtracts_the_setup(bench: ModuleType, setup: int, per: int, units: int) -> None:
+    assert bench.per_unit(setup, setup + per * units, units) == per
+
+
+def test_per_unit_refuses_no_units_and_lost_instructions(bench: ModuleType) -> None:
+    assert bench.per_unit(1000, 1500, 2) == 250.0
+    with pytest.raises(ValueError, match="units"):
+        bench.per_unit(1000, 1500, 0)
+    with pytest.raises(ValueError, match="fewer"):
+        bench.per_unit(1500, 1000, 1)
+
+
+def fake_children(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch, per: dict[tuple[str, str], int]
+) -> list[tuple[str, str, int]]:
+    """Replaces callgrind: each child 'executes' a set-up of 10**9 instructions plus
+    ``per[figure, side]`` a unit, and makes the calls its units should; the children run."""
+    runs: list[tuple[str, str, int]] = []
+    settings = bench.Settings(**TINY)
+
+    def count(valgrind: str, figure: str, side: str, units: int, _: Any) -> Any:
+        runs.append((figure, side, units))
+        calls = {op: 50 + n * units for op, n in bench.unit_calls(figure, settings).items()}
+        return 10**9 + per[figure, side] * units, calls
+
+    monkeypatch.setattr(bench.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(bench, "count_instructions", count)
+    return runs
+
+
+def test_instruction_rows_are_per_unit_with_ratios(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    per = {
+        ("describe", "raw"): 2_000_000,
+        ("describe", "sdk"): 2_080_000,
+        ("create", "raw"): 2_400_000,
+        ("create", "sdk"): 3_000_000,
+        ("list", "raw"): 50_000_000,
+        ("list", "sdk"): 60_000_000,
+    }
+    runs = fake_children(bench, monkeypatch, per)
+    settings = bench.Settings(**TINY)
+    rows = bench.instruction_figures(["describe", "create", "list"], settings)
+    # One set-up-only child a figure (the same work for both sides), one a side with units.
+    assert sorted(runs) == sorted(
+        (figure, side, units)
+        for figure, units in (("describe", 200), ("create", 200), ("list", 2))
+        for side, units in (("raw", 0), ("raw", units), ("sdk", units))
+    )
+    by_key = {row.key: row for row in rows}
+    assert [row.key for row in rows] == ["describe", "create", "list"]
+    assert all(row.unit == "Ir" for row in rows)
+    assert (by_key["describe"].raw, by_key["describe"].sdk) == (2_000_000, 2_080_000)
+    assert by_key["describe"].ratio == pytest.approx(1.04)
+    assert by_key["describe"].met is True
+    assert by_key["create"].met is False  # 1.25x > 1.15x
+    assert by_key["list"].label == "listing 250 jobs: instructions per listing"
+    assert by_key["list"].ok
+    assert by_key["list"].met is False  # 1.2x
+    assert bench.cells(by_key["describe"]) == [
+        "describe: instructions per call",
+        "2,000,000",
+        "2,080,000",
+        "1.040x",
+        "<= 1.05x",
+        "yes",
+    ]
+    text = bench.markdown(rows, {"platform": "Linux-x"}, datetime.datetime.now())
+    assert "### Instructions per call (callgrind)" in text
+    assert "| instructions (callgrind) | raw boto3 | optjob-sdk | ratio | target | met |" in text
+    assert "| figure | raw boto3" not in text  # no timed rows: no table of times
+    assert "**Instructions per call (callgrind)**: " in text
+    assert "- describe: instructions per call: the describe figure's work; N = 200" in text
+
+
+def test_instruction_rows_flag_wrong_calls(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_children(bench, monkeypatch, {("describe", "raw"): 10, ("describe", "sdk"): 10})
+    settings = bench.Settings(**TINY)
+    original = bench.count_instructions
+
+    def two_calls_a_describe(valgrind: str, figure: str, side: str, units: int, _: Any) -> Any:
+        total, calls = original(valgrind, figure, side, units, _)
+        if side == "sdk":
+            calls = {"DescribeOptimizationJob": 50 + 2 * units}
+        return total, calls
+
+    monkeypatch.setattr(bench, "count_instructions", two_calls_a_describe)
+    (row,) = bench.instruction_figures(["describe"], settings)
+    assert row.sdk_note == "calls: 400 DescribeOptimizationJob"
+    assert not row.raw_note
+    assert row.met is False  # the ratio is 1.0, but the SDK made twice the calls
+
+
+def test_without_valgrind_the_rows_say_so(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench.shutil, "which", lambda name: None)
+    rows = bench.instruction_figures(["describe", "list"], bench.Settings(**TINY))
+    assert [row.raw_note for row in rows] == ["valgrind not installed"] * 2
+    assert all(row.met is None for row in rows)
+    assert bench.cells(rows[0])[1:4] == ["valgrind not installed", "-", "-"]
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--instructions"])  # asked for: an error, not a row
+
+
+def test_which_figures_are_timed_and_which_counted(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench.shutil, "which", lambda name: f"/usr/bin/{name}")
+    full = bench.parse_args([])
+    assert full.timed == list(bench.FIGURES)
+    assert full.counted == ["describe", "create", "list"]
+    assert bench.parse_args(["--quick"]).counted == []
+    assert bench.parse_args(["--only", "describe"]).counted == []
+    only = bench.parse_args(["--instructions", "--only", "list,cold,describe"])
+    assert (only.timed, only.counted) == ([], ["describe", "list"])
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--instructions", "--only", "cold"])
+    assert bench.parse_args(["--child", "list", "sdk", "2"]).child == ("list", "sdk", 2)
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--child", "cold", "sdk", "2"])
+
+
+def test_a_child_runs_the_warm_up_then_its_units(bench: ModuleType) -> None:
+    settings = bench.Settings(**TINY)
+    # Warm-up: 25 describes a side; then the units, of one side only.
+    assert bench.child("describe", "sdk", 3, settings) == {"DescribeOptimizationJob": 53}
+    assert bench.child("create", "raw", 0, settings) == {"CreateOptimizationJob": 50}
+    # Warm-up: one listing a side, of two pages; then 1 listing of 250 jobs: 3 pages.
+    assert bench.child("list", "raw", 1, settings) == {"ListOptimizationJobs": 7}
