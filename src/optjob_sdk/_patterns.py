@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["full_matcher", "translate"]
+__all__ = ["full_matcher", "scan_category_ranges", "translate"]
 
 # Java's ASCII classes as Python character-class contents: "inside" fits in [...], and the
 # negations are spelled as ranges so that they can stand inside a class too.
@@ -45,8 +45,9 @@ class UnsupportedPatternError(ValueError):
 SKIPPED_PLANES = range(0x40000, 0xE0000)
 
 
-@functools.cache
-def _all_category_ranges() -> dict[str, str]:
+def scan_category_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Every run of code points whose category starts with L, Z or N, by scanning them
+    all with this Python's :mod:`unicodedata` (about 0.2 s)."""
     ranges: dict[str, list[list[int]]] = {"L": [], "Z": [], "N": []}
     category = unicodedata.category
     for code in itertools.chain(range(SKIPPED_PLANES.start), range(SKIPPED_PLANES.stop, 0x110000)):
@@ -57,9 +58,26 @@ def _all_category_ranges() -> dict[str, str]:
             runs[-1][1] = code
         else:
             runs.append([code, code])
+    return {major: [(low, high) for low, high in runs] for major, runs in ranges.items()}
+
+
+@functools.cache
+def _all_category_ranges() -> dict[str, str]:
+    # The generated table of this Python's Unicode version when there is one (a lookup);
+    # otherwise the scan (a newer Python), once per process.
+    from optjob_sdk._unicode import RANGES
+
+    known = RANGES.get(unicodedata.unidata_version)
+    if known is not None:
+        runs = {
+            major: list(zip(bounds[::2], bounds[1::2], strict=True))
+            for major, bounds in known.items()
+        }
+    else:
+        runs = scan_category_ranges()
     return {
-        major: "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in runs)
-        for major, runs in ranges.items()
+        major: "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in pairs)
+        for major, pairs in runs.items()
     }
 
 

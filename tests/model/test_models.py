@@ -250,6 +250,18 @@ def test_the_skipped_planes_hold_no_letters_separators_or_numbers() -> None:
     assert found == []
 
 
+def test_the_unicode_table_is_this_pythons_unicode() -> None:
+    """_unicode.RANGES (generated) holds exactly what a scan of this Python's unicodedata
+    finds; a Python whose Unicode is missing fails here: run scripts/generate_unicode.py."""
+    from optjob_sdk._patterns import scan_category_ranges
+    from optjob_sdk._unicode import RANGES
+
+    table = RANGES.get(unicodedata.unidata_version)
+    assert table is not None, f"no table for Unicode {unicodedata.unidata_version}"
+    pairs = {major: list(zip(b[::2], b[1::2], strict=True)) for major, b in table.items()}
+    assert pairs == scan_category_ranges()
+
+
 def test_create_describe_stop_and_delete_load_no_waiter_no_sweep_and_no_cattrs() -> None:
     """A process that only creates and describes (a CLI call, a Lambda function) pays for
     none of the waiter (tenacity), the sweep machinery or cattrs: they load at the first
