@@ -25,7 +25,6 @@ __all__ = [
     "creating_client",
     "default_session",
     "effective_endpoint",
-    "forget_default_session",
     "is_loopback",
     "make_client",
     "new_session",
@@ -240,13 +239,6 @@ def _shared_session() -> Any:
         if _session is None:
             _session = new_session()
         return _session
-
-
-def forget_default_session() -> None:
-    """Drop the SDK's default session (tests that change the AWS setup, as a new process)."""
-    global _session  # noqa: PLW0603
-    with _session_lock:
-        _session = None
 
 
 def _version() -> str:
