@@ -461,7 +461,17 @@ class Generator:
             '    """Not the common case: take the general path."""',
             "",
         ]
-        out += ["_new: Final = object.__new__", "_set: Final = object.__setattr__"]
+        out += [
+            "_new: Final = object.__new__",
+            "",
+            "",
+            "def _slot(cls: type[Any], field: str) -> Callable[[Any, Any], None]:",
+            '    """The setter of a frozen slotted model\'s field, as attrs\' __init__ sets it."""',
+            "    setter: Callable[[Any, Any], None] = cls.__dict__[field].__set__",
+            "    return setter",
+            "",
+            "",
+        ]
         for name in sorted(self.enums):
             enum = ENUM_NAMES[name]
             out.append(f"_{enum}: Final = {{item.value: item for item in {enum}}}")
@@ -534,9 +544,15 @@ class Generator:
         # EnvironmentMaps): the instance is made as attrs' __init__ makes a frozen slotted
         # one, without the converters that would look at each value again.
         out.append(f"    o = _new(_m.{shape.name})")
-        out += [f'    _set(o, "{field}", {var})' for field, var in names]
+        out += [f"    _s_{shape.name}_{field}(o, {var})" for field, var in names]
         out.append("    return o")
-        return out
+        # Each field's slot setter, looked up once: calling it skips object.__setattr__'s
+        # search for the attribute (a third of a summary's reading).
+        setters = [
+            f'_s_{shape.name}_{field}: Final = _slot(_m.{shape.name}, "{field}")'
+            for field, _ in names
+        ]
+        return [*setters, "", "", *out] if setters else out
 
     def read_value(self, var: str, shape: Shape) -> list[str]:
         """Lines (unindented) that check ``var`` (not None) and convert it in place."""

@@ -50,7 +50,14 @@ class Fallback(Exception):
 
 
 _new: Final = object.__new__
-_set: Final = object.__setattr__
+
+
+def _slot(cls: type[Any], field: str) -> Callable[[Any, Any], None]:
+    """The setter of a frozen slotted model's field, as attrs' __init__ sets it."""
+    setter: Callable[[Any, Any], None] = cls.__dict__[field].__set__
+    return setter
+
+
 _SortBy: Final = {item.value: item for item in SortBy}
 _SpeculativeDecodingS3DataType: Final = {item.value: item for item in SpeculativeDecodingS3DataType}
 _SpeculativeDecodingTechnique: Final = {item.value: item for item in SpeculativeDecodingTechnique}
@@ -60,6 +67,40 @@ _SortOrder: Final = {item.value: item for item in SortOrder}
 
 
 # -- answers: data to models ------------------------------------------------------------
+
+
+_s_CreateOptimizationJobRequest_optimization_job_name: Final = _slot(
+    _m.CreateOptimizationJobRequest, "optimization_job_name"
+)
+_s_CreateOptimizationJobRequest_role_arn: Final = _slot(_m.CreateOptimizationJobRequest, "role_arn")
+_s_CreateOptimizationJobRequest_model_source: Final = _slot(
+    _m.CreateOptimizationJobRequest, "model_source"
+)
+_s_CreateOptimizationJobRequest_deployment_instance_type: Final = _slot(
+    _m.CreateOptimizationJobRequest, "deployment_instance_type"
+)
+_s_CreateOptimizationJobRequest_max_instance_count: Final = _slot(
+    _m.CreateOptimizationJobRequest, "max_instance_count"
+)
+_s_CreateOptimizationJobRequest_optimization_environment: Final = _slot(
+    _m.CreateOptimizationJobRequest, "optimization_environment"
+)
+_s_CreateOptimizationJobRequest_optimization_configs: Final = _slot(
+    _m.CreateOptimizationJobRequest, "optimization_configs"
+)
+_s_CreateOptimizationJobRequest_output_config: Final = _slot(
+    _m.CreateOptimizationJobRequest, "output_config"
+)
+_s_CreateOptimizationJobRequest_stopping_condition: Final = _slot(
+    _m.CreateOptimizationJobRequest, "stopping_condition"
+)
+_s_CreateOptimizationJobRequest_tags: Final = _slot(_m.CreateOptimizationJobRequest, "tags")
+_s_CreateOptimizationJobRequest_vpc_config: Final = _slot(
+    _m.CreateOptimizationJobRequest, "vpc_config"
+)
+_s_CreateOptimizationJobRequest_training_plan_arns: Final = _slot(
+    _m.CreateOptimizationJobRequest, "training_plan_arns"
+)
 
 
 def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest:
@@ -116,19 +157,25 @@ def read_CreateOptimizationJobRequest(d: Any) -> _m.CreateOptimizationJobRequest
                 raise Fallback
         v11 = tuple(v11)
     o = _new(_m.CreateOptimizationJobRequest)
-    _set(o, "optimization_job_name", v0)
-    _set(o, "role_arn", v1)
-    _set(o, "model_source", v2)
-    _set(o, "deployment_instance_type", v3)
-    _set(o, "max_instance_count", v4)
-    _set(o, "optimization_environment", v5)
-    _set(o, "optimization_configs", v6)
-    _set(o, "output_config", v7)
-    _set(o, "stopping_condition", v8)
-    _set(o, "tags", v9)
-    _set(o, "vpc_config", v10)
-    _set(o, "training_plan_arns", v11)
+    _s_CreateOptimizationJobRequest_optimization_job_name(o, v0)
+    _s_CreateOptimizationJobRequest_role_arn(o, v1)
+    _s_CreateOptimizationJobRequest_model_source(o, v2)
+    _s_CreateOptimizationJobRequest_deployment_instance_type(o, v3)
+    _s_CreateOptimizationJobRequest_max_instance_count(o, v4)
+    _s_CreateOptimizationJobRequest_optimization_environment(o, v5)
+    _s_CreateOptimizationJobRequest_optimization_configs(o, v6)
+    _s_CreateOptimizationJobRequest_output_config(o, v7)
+    _s_CreateOptimizationJobRequest_stopping_condition(o, v8)
+    _s_CreateOptimizationJobRequest_tags(o, v9)
+    _s_CreateOptimizationJobRequest_vpc_config(o, v10)
+    _s_CreateOptimizationJobRequest_training_plan_arns(o, v11)
     return o
+
+
+_s_OptimizationJobModelSource_s3: Final = _slot(_m.OptimizationJobModelSource, "s3")
+_s_OptimizationJobModelSource_sage_maker_model: Final = _slot(
+    _m.OptimizationJobModelSource, "sage_maker_model"
+)
 
 
 def read_OptimizationJobModelSource(d: Any) -> _m.OptimizationJobModelSource:
@@ -141,9 +188,15 @@ def read_OptimizationJobModelSource(d: Any) -> _m.OptimizationJobModelSource:
     if v1 is not None:
         v1 = read_OptimizationSageMakerModel(v1)
     o = _new(_m.OptimizationJobModelSource)
-    _set(o, "s3", v0)
-    _set(o, "sage_maker_model", v1)
+    _s_OptimizationJobModelSource_s3(o, v0)
+    _s_OptimizationJobModelSource_sage_maker_model(o, v1)
     return o
+
+
+_s_OptimizationJobModelSourceS3_s3_uri: Final = _slot(_m.OptimizationJobModelSourceS3, "s3_uri")
+_s_OptimizationJobModelSourceS3_model_access_config: Final = _slot(
+    _m.OptimizationJobModelSourceS3, "model_access_config"
+)
 
 
 def read_OptimizationJobModelSourceS3(d: Any) -> _m.OptimizationJobModelSourceS3:
@@ -157,9 +210,14 @@ def read_OptimizationJobModelSourceS3(d: Any) -> _m.OptimizationJobModelSourceS3
     if v1 is not None:
         v1 = read_OptimizationModelAccessConfig(v1)
     o = _new(_m.OptimizationJobModelSourceS3)
-    _set(o, "s3_uri", v0)
-    _set(o, "model_access_config", v1)
+    _s_OptimizationJobModelSourceS3_s3_uri(o, v0)
+    _s_OptimizationJobModelSourceS3_model_access_config(o, v1)
     return o
+
+
+_s_OptimizationModelAccessConfig_accept_eula: Final = _slot(
+    _m.OptimizationModelAccessConfig, "accept_eula"
+)
 
 
 def read_OptimizationModelAccessConfig(d: Any) -> _m.OptimizationModelAccessConfig:
@@ -169,8 +227,11 @@ def read_OptimizationModelAccessConfig(d: Any) -> _m.OptimizationModelAccessConf
     if v0.__class__ is not bool:
         raise Fallback
     o = _new(_m.OptimizationModelAccessConfig)
-    _set(o, "accept_eula", v0)
+    _s_OptimizationModelAccessConfig_accept_eula(o, v0)
     return o
+
+
+_s_OptimizationSageMakerModel_model_name: Final = _slot(_m.OptimizationSageMakerModel, "model_name")
 
 
 def read_OptimizationSageMakerModel(d: Any) -> _m.OptimizationSageMakerModel:
@@ -181,8 +242,22 @@ def read_OptimizationSageMakerModel(d: Any) -> _m.OptimizationSageMakerModel:
         if v0.__class__ is not str:
             raise Fallback
     o = _new(_m.OptimizationSageMakerModel)
-    _set(o, "model_name", v0)
+    _s_OptimizationSageMakerModel_model_name(o, v0)
     return o
+
+
+_s_OptimizationConfig_model_quantization_config: Final = _slot(
+    _m.OptimizationConfig, "model_quantization_config"
+)
+_s_OptimizationConfig_model_compilation_config: Final = _slot(
+    _m.OptimizationConfig, "model_compilation_config"
+)
+_s_OptimizationConfig_model_sharding_config: Final = _slot(
+    _m.OptimizationConfig, "model_sharding_config"
+)
+_s_OptimizationConfig_model_speculative_decoding_config: Final = _slot(
+    _m.OptimizationConfig, "model_speculative_decoding_config"
+)
 
 
 def read_OptimizationConfig(d: Any) -> _m.OptimizationConfig:
@@ -201,11 +276,17 @@ def read_OptimizationConfig(d: Any) -> _m.OptimizationConfig:
     if v3 is not None:
         v3 = read_ModelSpeculativeDecodingConfig(v3)
     o = _new(_m.OptimizationConfig)
-    _set(o, "model_quantization_config", v0)
-    _set(o, "model_compilation_config", v1)
-    _set(o, "model_sharding_config", v2)
-    _set(o, "model_speculative_decoding_config", v3)
+    _s_OptimizationConfig_model_quantization_config(o, v0)
+    _s_OptimizationConfig_model_compilation_config(o, v1)
+    _s_OptimizationConfig_model_sharding_config(o, v2)
+    _s_OptimizationConfig_model_speculative_decoding_config(o, v3)
     return o
+
+
+_s_ModelQuantizationConfig_image: Final = _slot(_m.ModelQuantizationConfig, "image")
+_s_ModelQuantizationConfig_override_environment: Final = _slot(
+    _m.ModelQuantizationConfig, "override_environment"
+)
 
 
 def read_ModelQuantizationConfig(d: Any) -> _m.ModelQuantizationConfig:
@@ -224,9 +305,15 @@ def read_ModelQuantizationConfig(d: Any) -> _m.ModelQuantizationConfig:
                 raise Fallback
         v1 = EnvironmentMap(v1)
     o = _new(_m.ModelQuantizationConfig)
-    _set(o, "image", v0)
-    _set(o, "override_environment", v1)
+    _s_ModelQuantizationConfig_image(o, v0)
+    _s_ModelQuantizationConfig_override_environment(o, v1)
     return o
+
+
+_s_ModelCompilationConfig_image: Final = _slot(_m.ModelCompilationConfig, "image")
+_s_ModelCompilationConfig_override_environment: Final = _slot(
+    _m.ModelCompilationConfig, "override_environment"
+)
 
 
 def read_ModelCompilationConfig(d: Any) -> _m.ModelCompilationConfig:
@@ -245,9 +332,15 @@ def read_ModelCompilationConfig(d: Any) -> _m.ModelCompilationConfig:
                 raise Fallback
         v1 = EnvironmentMap(v1)
     o = _new(_m.ModelCompilationConfig)
-    _set(o, "image", v0)
-    _set(o, "override_environment", v1)
+    _s_ModelCompilationConfig_image(o, v0)
+    _s_ModelCompilationConfig_override_environment(o, v1)
     return o
+
+
+_s_ModelShardingConfig_image: Final = _slot(_m.ModelShardingConfig, "image")
+_s_ModelShardingConfig_override_environment: Final = _slot(
+    _m.ModelShardingConfig, "override_environment"
+)
 
 
 def read_ModelShardingConfig(d: Any) -> _m.ModelShardingConfig:
@@ -266,9 +359,17 @@ def read_ModelShardingConfig(d: Any) -> _m.ModelShardingConfig:
                 raise Fallback
         v1 = EnvironmentMap(v1)
     o = _new(_m.ModelShardingConfig)
-    _set(o, "image", v0)
-    _set(o, "override_environment", v1)
+    _s_ModelShardingConfig_image(o, v0)
+    _s_ModelShardingConfig_override_environment(o, v1)
     return o
+
+
+_s_ModelSpeculativeDecodingConfig_technique: Final = _slot(
+    _m.ModelSpeculativeDecodingConfig, "technique"
+)
+_s_ModelSpeculativeDecodingConfig_training_data_source: Final = _slot(
+    _m.ModelSpeculativeDecodingConfig, "training_data_source"
+)
 
 
 def read_ModelSpeculativeDecodingConfig(d: Any) -> _m.ModelSpeculativeDecodingConfig:
@@ -284,9 +385,17 @@ def read_ModelSpeculativeDecodingConfig(d: Any) -> _m.ModelSpeculativeDecodingCo
     if v1 is not None:
         v1 = read_ModelSpeculativeDecodingTrainingDataSource(v1)
     o = _new(_m.ModelSpeculativeDecodingConfig)
-    _set(o, "technique", v0)
-    _set(o, "training_data_source", v1)
+    _s_ModelSpeculativeDecodingConfig_technique(o, v0)
+    _s_ModelSpeculativeDecodingConfig_training_data_source(o, v1)
     return o
+
+
+_s_ModelSpeculativeDecodingTrainingDataSource_s3_uri: Final = _slot(
+    _m.ModelSpeculativeDecodingTrainingDataSource, "s3_uri"
+)
+_s_ModelSpeculativeDecodingTrainingDataSource_s3_data_type: Final = _slot(
+    _m.ModelSpeculativeDecodingTrainingDataSource, "s3_data_type"
+)
 
 
 def read_ModelSpeculativeDecodingTrainingDataSource(
@@ -304,9 +413,20 @@ def read_ModelSpeculativeDecodingTrainingDataSource(
     if v1 is None:
         raise Fallback
     o = _new(_m.ModelSpeculativeDecodingTrainingDataSource)
-    _set(o, "s3_uri", v0)
-    _set(o, "s3_data_type", v1)
+    _s_ModelSpeculativeDecodingTrainingDataSource_s3_uri(o, v0)
+    _s_ModelSpeculativeDecodingTrainingDataSource_s3_data_type(o, v1)
     return o
+
+
+_s_OptimizationJobOutputConfig_kms_key_id: Final = _slot(
+    _m.OptimizationJobOutputConfig, "kms_key_id"
+)
+_s_OptimizationJobOutputConfig_s3_output_location: Final = _slot(
+    _m.OptimizationJobOutputConfig, "s3_output_location"
+)
+_s_OptimizationJobOutputConfig_sage_maker_model: Final = _slot(
+    _m.OptimizationJobOutputConfig, "sage_maker_model"
+)
 
 
 def read_OptimizationJobOutputConfig(d: Any) -> _m.OptimizationJobOutputConfig:
@@ -323,10 +443,21 @@ def read_OptimizationJobOutputConfig(d: Any) -> _m.OptimizationJobOutputConfig:
     if v2 is not None:
         v2 = read_OptimizationSageMakerModel(v2)
     o = _new(_m.OptimizationJobOutputConfig)
-    _set(o, "kms_key_id", v0)
-    _set(o, "s3_output_location", v1)
-    _set(o, "sage_maker_model", v2)
+    _s_OptimizationJobOutputConfig_kms_key_id(o, v0)
+    _s_OptimizationJobOutputConfig_s3_output_location(o, v1)
+    _s_OptimizationJobOutputConfig_sage_maker_model(o, v2)
     return o
+
+
+_s_StoppingCondition_max_runtime_in_seconds: Final = _slot(
+    _m.StoppingCondition, "max_runtime_in_seconds"
+)
+_s_StoppingCondition_max_wait_time_in_seconds: Final = _slot(
+    _m.StoppingCondition, "max_wait_time_in_seconds"
+)
+_s_StoppingCondition_max_pending_time_in_seconds: Final = _slot(
+    _m.StoppingCondition, "max_pending_time_in_seconds"
+)
 
 
 def read_StoppingCondition(d: Any) -> _m.StoppingCondition:
@@ -345,10 +476,14 @@ def read_StoppingCondition(d: Any) -> _m.StoppingCondition:
         if v2.__class__ is not int or not -2147483648 <= v2 <= 2147483647:
             raise Fallback
     o = _new(_m.StoppingCondition)
-    _set(o, "max_runtime_in_seconds", v0)
-    _set(o, "max_wait_time_in_seconds", v1)
-    _set(o, "max_pending_time_in_seconds", v2)
+    _s_StoppingCondition_max_runtime_in_seconds(o, v0)
+    _s_StoppingCondition_max_wait_time_in_seconds(o, v1)
+    _s_StoppingCondition_max_pending_time_in_seconds(o, v2)
     return o
+
+
+_s_Tag_key: Final = _slot(_m.Tag, "key")
+_s_Tag_value: Final = _slot(_m.Tag, "value")
 
 
 def read_Tag(d: Any) -> _m.Tag:
@@ -361,9 +496,15 @@ def read_Tag(d: Any) -> _m.Tag:
     if v1.__class__ is not str:
         raise Fallback
     o = _new(_m.Tag)
-    _set(o, "key", v0)
-    _set(o, "value", v1)
+    _s_Tag_key(o, v0)
+    _s_Tag_value(o, v1)
     return o
+
+
+_s_OptimizationVpcConfig_security_group_ids: Final = _slot(
+    _m.OptimizationVpcConfig, "security_group_ids"
+)
+_s_OptimizationVpcConfig_subnets: Final = _slot(_m.OptimizationVpcConfig, "subnets")
 
 
 def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
@@ -384,9 +525,14 @@ def read_OptimizationVpcConfig(d: Any) -> _m.OptimizationVpcConfig:
             raise Fallback
     v1 = tuple(v1)
     o = _new(_m.OptimizationVpcConfig)
-    _set(o, "security_group_ids", v0)
-    _set(o, "subnets", v1)
+    _s_OptimizationVpcConfig_security_group_ids(o, v0)
+    _s_OptimizationVpcConfig_subnets(o, v1)
     return o
+
+
+_s_CreateOptimizationJobResponse_optimization_job_arn: Final = _slot(
+    _m.CreateOptimizationJobResponse, "optimization_job_arn"
+)
 
 
 def read_CreateOptimizationJobResponse(d: Any) -> _m.CreateOptimizationJobResponse:
@@ -396,8 +542,13 @@ def read_CreateOptimizationJobResponse(d: Any) -> _m.CreateOptimizationJobRespon
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.CreateOptimizationJobResponse)
-    _set(o, "optimization_job_arn", v0)
+    _s_CreateOptimizationJobResponse_optimization_job_arn(o, v0)
     return o
+
+
+_s_DescribeOptimizationJobRequest_optimization_job_name: Final = _slot(
+    _m.DescribeOptimizationJobRequest, "optimization_job_name"
+)
 
 
 def read_DescribeOptimizationJobRequest(d: Any) -> _m.DescribeOptimizationJobRequest:
@@ -407,8 +558,67 @@ def read_DescribeOptimizationJobRequest(d: Any) -> _m.DescribeOptimizationJobReq
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.DescribeOptimizationJobRequest)
-    _set(o, "optimization_job_name", v0)
+    _s_DescribeOptimizationJobRequest_optimization_job_name(o, v0)
     return o
+
+
+_s_DescribeOptimizationJobResponse_optimization_job_arn: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_job_arn"
+)
+_s_DescribeOptimizationJobResponse_optimization_job_status: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_job_status"
+)
+_s_DescribeOptimizationJobResponse_optimization_start_time: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_start_time"
+)
+_s_DescribeOptimizationJobResponse_optimization_end_time: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_end_time"
+)
+_s_DescribeOptimizationJobResponse_creation_time: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "creation_time"
+)
+_s_DescribeOptimizationJobResponse_last_modified_time: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "last_modified_time"
+)
+_s_DescribeOptimizationJobResponse_failure_reason: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "failure_reason"
+)
+_s_DescribeOptimizationJobResponse_optimization_job_name: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_job_name"
+)
+_s_DescribeOptimizationJobResponse_model_source: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "model_source"
+)
+_s_DescribeOptimizationJobResponse_optimization_environment: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_environment"
+)
+_s_DescribeOptimizationJobResponse_deployment_instance_type: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "deployment_instance_type"
+)
+_s_DescribeOptimizationJobResponse_max_instance_count: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "max_instance_count"
+)
+_s_DescribeOptimizationJobResponse_optimization_configs: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_configs"
+)
+_s_DescribeOptimizationJobResponse_output_config: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "output_config"
+)
+_s_DescribeOptimizationJobResponse_optimization_output: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "optimization_output"
+)
+_s_DescribeOptimizationJobResponse_role_arn: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "role_arn"
+)
+_s_DescribeOptimizationJobResponse_stopping_condition: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "stopping_condition"
+)
+_s_DescribeOptimizationJobResponse_vpc_config: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "vpc_config"
+)
+_s_DescribeOptimizationJobResponse_training_plan_arns: Final = _slot(
+    _m.DescribeOptimizationJobResponse, "training_plan_arns"
+)
 
 
 def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobResponse:
@@ -490,26 +700,31 @@ def read_DescribeOptimizationJobResponse(d: Any) -> _m.DescribeOptimizationJobRe
                 raise Fallback
         v18 = tuple(v18)
     o = _new(_m.DescribeOptimizationJobResponse)
-    _set(o, "optimization_job_arn", v0)
-    _set(o, "optimization_job_status", v1)
-    _set(o, "optimization_start_time", v2)
-    _set(o, "optimization_end_time", v3)
-    _set(o, "creation_time", v4)
-    _set(o, "last_modified_time", v5)
-    _set(o, "failure_reason", v6)
-    _set(o, "optimization_job_name", v7)
-    _set(o, "model_source", v8)
-    _set(o, "optimization_environment", v9)
-    _set(o, "deployment_instance_type", v10)
-    _set(o, "max_instance_count", v11)
-    _set(o, "optimization_configs", v12)
-    _set(o, "output_config", v13)
-    _set(o, "optimization_output", v14)
-    _set(o, "role_arn", v15)
-    _set(o, "stopping_condition", v16)
-    _set(o, "vpc_config", v17)
-    _set(o, "training_plan_arns", v18)
+    _s_DescribeOptimizationJobResponse_optimization_job_arn(o, v0)
+    _s_DescribeOptimizationJobResponse_optimization_job_status(o, v1)
+    _s_DescribeOptimizationJobResponse_optimization_start_time(o, v2)
+    _s_DescribeOptimizationJobResponse_optimization_end_time(o, v3)
+    _s_DescribeOptimizationJobResponse_creation_time(o, v4)
+    _s_DescribeOptimizationJobResponse_last_modified_time(o, v5)
+    _s_DescribeOptimizationJobResponse_failure_reason(o, v6)
+    _s_DescribeOptimizationJobResponse_optimization_job_name(o, v7)
+    _s_DescribeOptimizationJobResponse_model_source(o, v8)
+    _s_DescribeOptimizationJobResponse_optimization_environment(o, v9)
+    _s_DescribeOptimizationJobResponse_deployment_instance_type(o, v10)
+    _s_DescribeOptimizationJobResponse_max_instance_count(o, v11)
+    _s_DescribeOptimizationJobResponse_optimization_configs(o, v12)
+    _s_DescribeOptimizationJobResponse_output_config(o, v13)
+    _s_DescribeOptimizationJobResponse_optimization_output(o, v14)
+    _s_DescribeOptimizationJobResponse_role_arn(o, v15)
+    _s_DescribeOptimizationJobResponse_stopping_condition(o, v16)
+    _s_DescribeOptimizationJobResponse_vpc_config(o, v17)
+    _s_DescribeOptimizationJobResponse_training_plan_arns(o, v18)
     return o
+
+
+_s_OptimizationOutput_recommended_inference_image: Final = _slot(
+    _m.OptimizationOutput, "recommended_inference_image"
+)
 
 
 def read_OptimizationOutput(d: Any) -> _m.OptimizationOutput:
@@ -520,8 +735,41 @@ def read_OptimizationOutput(d: Any) -> _m.OptimizationOutput:
         if v0.__class__ is not str:
             raise Fallback
     o = _new(_m.OptimizationOutput)
-    _set(o, "recommended_inference_image", v0)
+    _s_OptimizationOutput_recommended_inference_image(o, v0)
     return o
+
+
+_s_ListOptimizationJobsRequest_next_token: Final = _slot(
+    _m.ListOptimizationJobsRequest, "next_token"
+)
+_s_ListOptimizationJobsRequest_max_results: Final = _slot(
+    _m.ListOptimizationJobsRequest, "max_results"
+)
+_s_ListOptimizationJobsRequest_creation_time_after: Final = _slot(
+    _m.ListOptimizationJobsRequest, "creation_time_after"
+)
+_s_ListOptimizationJobsRequest_creation_time_before: Final = _slot(
+    _m.ListOptimizationJobsRequest, "creation_time_before"
+)
+_s_ListOptimizationJobsRequest_last_modified_time_after: Final = _slot(
+    _m.ListOptimizationJobsRequest, "last_modified_time_after"
+)
+_s_ListOptimizationJobsRequest_last_modified_time_before: Final = _slot(
+    _m.ListOptimizationJobsRequest, "last_modified_time_before"
+)
+_s_ListOptimizationJobsRequest_optimization_contains: Final = _slot(
+    _m.ListOptimizationJobsRequest, "optimization_contains"
+)
+_s_ListOptimizationJobsRequest_name_contains: Final = _slot(
+    _m.ListOptimizationJobsRequest, "name_contains"
+)
+_s_ListOptimizationJobsRequest_status_equals: Final = _slot(
+    _m.ListOptimizationJobsRequest, "status_equals"
+)
+_s_ListOptimizationJobsRequest_sort_by: Final = _slot(_m.ListOptimizationJobsRequest, "sort_by")
+_s_ListOptimizationJobsRequest_sort_order: Final = _slot(
+    _m.ListOptimizationJobsRequest, "sort_order"
+)
 
 
 def read_ListOptimizationJobsRequest(d: Any) -> _m.ListOptimizationJobsRequest:
@@ -581,18 +829,26 @@ def read_ListOptimizationJobsRequest(d: Any) -> _m.ListOptimizationJobsRequest:
         if v10 is None:
             raise Fallback
     o = _new(_m.ListOptimizationJobsRequest)
-    _set(o, "next_token", v0)
-    _set(o, "max_results", v1)
-    _set(o, "creation_time_after", v2)
-    _set(o, "creation_time_before", v3)
-    _set(o, "last_modified_time_after", v4)
-    _set(o, "last_modified_time_before", v5)
-    _set(o, "optimization_contains", v6)
-    _set(o, "name_contains", v7)
-    _set(o, "status_equals", v8)
-    _set(o, "sort_by", v9)
-    _set(o, "sort_order", v10)
+    _s_ListOptimizationJobsRequest_next_token(o, v0)
+    _s_ListOptimizationJobsRequest_max_results(o, v1)
+    _s_ListOptimizationJobsRequest_creation_time_after(o, v2)
+    _s_ListOptimizationJobsRequest_creation_time_before(o, v3)
+    _s_ListOptimizationJobsRequest_last_modified_time_after(o, v4)
+    _s_ListOptimizationJobsRequest_last_modified_time_before(o, v5)
+    _s_ListOptimizationJobsRequest_optimization_contains(o, v6)
+    _s_ListOptimizationJobsRequest_name_contains(o, v7)
+    _s_ListOptimizationJobsRequest_status_equals(o, v8)
+    _s_ListOptimizationJobsRequest_sort_by(o, v9)
+    _s_ListOptimizationJobsRequest_sort_order(o, v10)
     return o
+
+
+_s_ListOptimizationJobsResponse_optimization_job_summaries: Final = _slot(
+    _m.ListOptimizationJobsResponse, "optimization_job_summaries"
+)
+_s_ListOptimizationJobsResponse_next_token: Final = _slot(
+    _m.ListOptimizationJobsResponse, "next_token"
+)
 
 
 def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse:
@@ -607,9 +863,39 @@ def read_ListOptimizationJobsResponse(d: Any) -> _m.ListOptimizationJobsResponse
         if v1.__class__ is not str:
             raise Fallback
     o = _new(_m.ListOptimizationJobsResponse)
-    _set(o, "optimization_job_summaries", v0)
-    _set(o, "next_token", v1)
+    _s_ListOptimizationJobsResponse_optimization_job_summaries(o, v0)
+    _s_ListOptimizationJobsResponse_next_token(o, v1)
     return o
+
+
+_s_OptimizationJobSummary_optimization_job_name: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_job_name"
+)
+_s_OptimizationJobSummary_optimization_job_arn: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_job_arn"
+)
+_s_OptimizationJobSummary_creation_time: Final = _slot(_m.OptimizationJobSummary, "creation_time")
+_s_OptimizationJobSummary_optimization_job_status: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_job_status"
+)
+_s_OptimizationJobSummary_optimization_start_time: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_start_time"
+)
+_s_OptimizationJobSummary_optimization_end_time: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_end_time"
+)
+_s_OptimizationJobSummary_last_modified_time: Final = _slot(
+    _m.OptimizationJobSummary, "last_modified_time"
+)
+_s_OptimizationJobSummary_deployment_instance_type: Final = _slot(
+    _m.OptimizationJobSummary, "deployment_instance_type"
+)
+_s_OptimizationJobSummary_max_instance_count: Final = _slot(
+    _m.OptimizationJobSummary, "max_instance_count"
+)
+_s_OptimizationJobSummary_optimization_types: Final = _slot(
+    _m.OptimizationJobSummary, "optimization_types"
+)
 
 
 def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
@@ -660,17 +946,22 @@ def read_OptimizationJobSummary(d: Any) -> _m.OptimizationJobSummary:
             raise Fallback
     v9 = tuple(v9)
     o = _new(_m.OptimizationJobSummary)
-    _set(o, "optimization_job_name", v0)
-    _set(o, "optimization_job_arn", v1)
-    _set(o, "creation_time", v2)
-    _set(o, "optimization_job_status", v3)
-    _set(o, "optimization_start_time", v4)
-    _set(o, "optimization_end_time", v5)
-    _set(o, "last_modified_time", v6)
-    _set(o, "deployment_instance_type", v7)
-    _set(o, "max_instance_count", v8)
-    _set(o, "optimization_types", v9)
+    _s_OptimizationJobSummary_optimization_job_name(o, v0)
+    _s_OptimizationJobSummary_optimization_job_arn(o, v1)
+    _s_OptimizationJobSummary_creation_time(o, v2)
+    _s_OptimizationJobSummary_optimization_job_status(o, v3)
+    _s_OptimizationJobSummary_optimization_start_time(o, v4)
+    _s_OptimizationJobSummary_optimization_end_time(o, v5)
+    _s_OptimizationJobSummary_last_modified_time(o, v6)
+    _s_OptimizationJobSummary_deployment_instance_type(o, v7)
+    _s_OptimizationJobSummary_max_instance_count(o, v8)
+    _s_OptimizationJobSummary_optimization_types(o, v9)
     return o
+
+
+_s_StopOptimizationJobRequest_optimization_job_name: Final = _slot(
+    _m.StopOptimizationJobRequest, "optimization_job_name"
+)
 
 
 def read_StopOptimizationJobRequest(d: Any) -> _m.StopOptimizationJobRequest:
@@ -680,8 +971,13 @@ def read_StopOptimizationJobRequest(d: Any) -> _m.StopOptimizationJobRequest:
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.StopOptimizationJobRequest)
-    _set(o, "optimization_job_name", v0)
+    _s_StopOptimizationJobRequest_optimization_job_name(o, v0)
     return o
+
+
+_s_DeleteOptimizationJobRequest_optimization_job_name: Final = _slot(
+    _m.DeleteOptimizationJobRequest, "optimization_job_name"
+)
 
 
 def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest:
@@ -691,7 +987,7 @@ def read_DeleteOptimizationJobRequest(d: Any) -> _m.DeleteOptimizationJobRequest
     if v0.__class__ is not str:
         raise Fallback
     o = _new(_m.DeleteOptimizationJobRequest)
-    _set(o, "optimization_job_name", v0)
+    _s_DeleteOptimizationJobRequest_optimization_job_name(o, v0)
     return o
 
 
