@@ -60,12 +60,13 @@ class OptimizationJobClient(
     Give it a boto3 SageMaker client (used as is: no event handler is registered on it and
     its config is not changed), or a boto3 ``Session``, a ``region_name`` and an
     ``endpoint_url``; with none, it builds a client the way ``boto3.client("sagemaker")``
-    would (default session, environment, ``~/.aws/config``). For an ``endpoint_url`` on this
-    machine (an emulator: ``optjob emulator``, ``FakeOptimizationService.serve()``), a region
-    and credentials that are not configured are filled in with placeholders. A malformed
-    endpoint URL (``127.0.0.1:8765``, without a scheme) is a
-    :class:`~optjob_sdk.ConfigurationError`. The boto3 client stays reachable as
-    :attr:`sagemaker_client`.
+    would (default session, environment, ``~/.aws/config``): on boto3's default session when
+    the application has one, else on a botocore session of its own, once per process,
+    without importing boto3. For an ``endpoint_url`` on this machine (an emulator:
+    ``optjob emulator``, ``FakeOptimizationService.serve()``), a region and credentials that
+    are not configured are filled in with placeholders. A malformed endpoint URL
+    (``127.0.0.1:8765``, without a scheme) is a :class:`~optjob_sdk.ConfigurationError`.
+    The boto3 client stays reachable as :attr:`sagemaker_client`.
 
     ``retry_policy`` (a :class:`RetryPolicy`) is how the SDK retries each page of
     :meth:`list` on throttling, 5xx answers and dropped connections, on top of botocore's
