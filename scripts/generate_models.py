@@ -435,10 +435,10 @@ class Generator:
             ),
             "from __future__ import annotations",
             "",
-            "from collections.abc import Callable",
+            "from collections.abc import Callable, Mapping",
             "from datetime import datetime",
             "from enum import Enum",
-            "from typing import Any, Final",
+            "from typing import Any, Final, TypeVar",
             "",
             "from optjob_sdk import models as _m",
             "from optjob_sdk._modelbase import (",
@@ -455,6 +455,9 @@ class Generator:
             "__all__ = [",
             *[f'    "{name}",' for name in CODEC_NAMES],
             "]",
+            "",
+            "",
+            'F = TypeVar("F")',
             "",
             "",
             "class Fallback(Exception):",
@@ -502,12 +505,18 @@ class Generator:
                 f"def {name}(cls: type[Any]) -> {kind} | None:",
                 f'    """From {table}: the function of a model class or of the model it derives',
                 '    from; None for a class that is no model."""',
-                "    for klass in cls.__mro__:",
-                f"        found = {table}.get(klass)",
-                "        if found is not None:",
-                "            return found",
-                "    return None",
+                f"    return _for_class({table}, cls)",
             ]
+        out += [
+            "",
+            "",
+            "def _for_class(table: Mapping[type[Any], F], cls: type[Any]) -> F | None:",
+            "    for klass in cls.__mro__:",
+            "        found = table.get(klass)",
+            "        if found is not None:",
+            "            return found",
+            "    return None",
+        ]
         return "\n".join(out) + "\n"
 
     def _bounds(self, shape: Shape, what: str) -> str | None:
@@ -520,6 +529,12 @@ class Generator:
         if high is not None:
             return f"{what} > {high}"
         return None
+
+    def _sized(self, var: str, container: str, shape: Shape) -> list[str]:
+        """Lines that check ``var`` is a ``container`` of the shape's size."""
+        lines = [f"if {var}.__class__ is not {container}:", "    raise Fallback"]
+        bounds = self._bounds(shape, f"len({var})")
+        return [*lines, f"if {bounds}:", "    raise Fallback"] if bounds else lines
 
     def reader(self, shape: StructureShape) -> list[str]:
         out = [
@@ -709,10 +724,7 @@ class Generator:
         if kind == "timestamp":
             return [f"if {var}.__class__ is not datetime:", "    raise Fallback"]
         if isinstance(shape, ListShape):
-            lines = [f"if {var}.__class__ is not tuple:", "    raise Fallback"]
-            bounds = self._bounds(shape, f"len({var})")
-            if bounds:
-                lines += [f"if {bounds}:", "    raise Fallback"]
+            lines = self._sized(var, "tuple", shape)
             # Names of their own: a type checker gives each loop variable one type.
             self.loops += 1
             item, items = f"i{self.loops}", f"items{self.loops}"
@@ -721,10 +733,7 @@ class Generator:
             lines += [f"    {items}.append({item})", f"{var} = {items}"]
             return lines
         if isinstance(shape, MapShape):
-            lines = [f"if {var}.__class__ is not EnvironmentMap:", "    raise Fallback"]
-            bounds = self._bounds(shape, f"len({var})")
-            if bounds:
-                lines += [f"if {bounds}:", "    raise Fallback"]
+            lines = self._sized(var, "EnvironmentMap", shape)
             self.loops += 1
             key, item = f"k{self.loops}", f"i{self.loops}"
             lines += [f"{var} = {var}.to_dict()", f"for {key}, {item} in {var}.items():"]

@@ -148,24 +148,11 @@ def check_client(client: object, *, asynchronous: bool) -> None:
         )
 
 
-# Names found valid, per request class: a wait checks the same name at every poll. Bounded
-# (cleared when full): a sweep over thousands of jobs must not grow it without end.
-_valid_names: dict[tuple[NameRequest, str], None] = {}
-_VALID_NAMES_KEPT: Final = 4096
-
-
 def check_name(request_cls: NameRequest, name: str) -> None:
     """:class:`ValidationError` (nothing sent) unless ``name`` is a valid job name."""
-    key = (request_cls, name)
-    if name.__class__ is str and key in _valid_names:
-        return
     problems = check(request_cls(optimization_job_name=name))
     if problems:
         raise ValidationError(problems, subject=request_cls.__name__)
-    if name.__class__ is str:  # a str subclass may hash and compare in its own way
-        if len(_valid_names) >= _VALID_NAMES_KEPT:
-            _valid_names.clear()
-        _valid_names[key] = None
 
 
 def transient_or_not_found(error: BaseException) -> bool:

@@ -13,10 +13,10 @@ Do not edit by hand: change the generator and run it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from optjob_sdk import models as _m
 from optjob_sdk._modelbase import (
@@ -43,6 +43,9 @@ __all__ = [
     "checker_for",
     "writer_for",
 ]
+
+
+F = TypeVar("F")
 
 
 class Fallback(Exception):
@@ -2370,18 +2373,18 @@ CHECKERS: Final[dict[type[Any], Callable[[Any, list[str]], dict[str, Any]]]] = {
 def writer_for(cls: type[Any]) -> Callable[[Any], dict[str, Any]] | None:
     """From WRITERS: the function of a model class or of the model it derives
     from; None for a class that is no model."""
-    for klass in cls.__mro__:
-        found = WRITERS.get(klass)
-        if found is not None:
-            return found
-    return None
+    return _for_class(WRITERS, cls)
 
 
 def checker_for(cls: type[Any]) -> Callable[[Any, list[str]], dict[str, Any]] | None:
     """From CHECKERS: the function of a model class or of the model it derives
     from; None for a class that is no model."""
+    return _for_class(CHECKERS, cls)
+
+
+def _for_class(table: Mapping[type[Any], F], cls: type[Any]) -> F | None:
     for klass in cls.__mro__:
-        found = CHECKERS.get(klass)
+        found = table.get(klass)
         if found is not None:
             return found
     return None

@@ -38,7 +38,10 @@ def no_aws_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def credentials(client: OptimizationJobClient) -> Any:
-    sagemaker: Any = client.sagemaker_client
+    return credentials_of(client.sagemaker_client)
+
+
+def credentials_of(sagemaker: Any) -> Any:
     return sagemaker._request_signer._credentials
 
 
@@ -335,7 +338,3 @@ def test_a_botocore_session_is_taken_too() -> None:
     client = OptimizationJobClient(session=session, endpoint_url="http://127.0.0.1:8765")
     assert client.sagemaker_client.meta.region_name == "eu-central-1"
     assert client.sagemaker_client.meta.endpoint_url == "http://127.0.0.1:8765"
-
-
-def credentials_of(sagemaker: Any) -> Any:
-    return sagemaker._request_signer._credentials
